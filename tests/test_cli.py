@@ -1,0 +1,86 @@
+import json
+import re
+
+from click.testing import CliRunner
+from conftest import DANISH_SEED, SEEDS
+
+from bilingual.cli import main
+
+SUMMARY = re.compile(r"(\d+) documents, (\d+) sentences, (\d+) cache hits, (\d+) translated, [\d.]+ s$", re.M)
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def test_translate_seeds_then_rerun_translates_nothing(tmp_path, tiny_model):
+    db, out = tmp_path / "s.sqlite3", tmp_path / "out.jsonl"
+    first = run("translate", *SEEDS, "--model", tiny_model, "--db", db, "--out", out)
+    assert first.exit_code == 0, first.output
+    assert SUMMARY.search(first.output).groups() == ("5", "17", "0", "17")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 17 and all(r["translation"] is not None and r["origin"] == "mt" for r in records)
+    assert records[0]["source"].startswith("Offensiven mod ISIL")
+    second = run("translate", *SEEDS, "--model", tiny_model, "--db", db)
+    assert SUMMARY.search(second.output).groups() == ("5", "17", "17", "0")
+    stats = run("stats", "--db", db, "--json")
+    counts = json.loads(stats.output)
+    assert counts["documents"] == 5 and counts["danish segments"] == 17 and counts["translated"] == 17
+
+
+def test_database_and_model_come_from_the_environment(tmp_path, tiny_model):
+    db = tmp_path / "env.sqlite3"
+    result = run("translate", DANISH_SEED, env={"BILINGUAL_DB": str(db), "BILINGUAL_MODEL": str(tiny_model)})
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+
+
+def test_add_stores_documents_without_translating(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    result = run("add", *SEEDS, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "002_35452d5bb9e7cfc4.txt: da, 17 sentences" in result.output
+    counts = json.loads(run("stats", "--db", db, "--json").output)
+    assert counts["documents"] == 5 and counts["translated"] == 0
+
+
+def test_a_missing_model_fails_with_exit_1_and_a_clear_message(tmp_path):
+    result = run("translate", DANISH_SEED, "--db", tmp_path / "s.sqlite3", "--model", tmp_path / "no-model")
+    assert result.exit_code == 1
+    assert "no-model" in result.output and "--model PATH" in result.output
+    assert "Traceback" not in result.output
+    # the document itself was stored, ready to translate once the model is there
+    assert json.loads(run("stats", "--db", tmp_path / "s.sqlite3", "--json").output)["documents"] == 1
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    assert run("translate").exit_code == 2
+    assert run("translate", tmp_path / "missing.txt").exit_code == 2
+    assert run("translate", DANISH_SEED, "--batch-size", "0").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_an_unreadable_file_fails_with_exit_1_naming_it(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    result = run("add", bad, "--db", tmp_path / "s.sqlite3")
+    assert result.exit_code == 1 and "bad.txt" in result.output
+
+
+def test_every_command_has_help():
+    for command in (["translate"], ["add"], ["stats"], ["review"], ["model"], ["model", "download"],
+                    ["model", "info"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output, command
+
+
+def test_model_info_on_a_local_folder_and_a_missing_model(tiny_model):
+    found = run("model", "info", tiny_model)
+    assert found.exit_code == 0 and "d_model: 16" in found.output
+    missing = run("model", "info", "Helsinki-NLP/opus-mt-da-en")
+    assert missing.exit_code == 1 and "bilingual model download" in missing.output
+
+
+def test_model_download_offline_is_a_clear_error():
+    result = run("model", "download")
+    assert result.exit_code == 1 and "HF_HUB_OFFLINE" in result.output

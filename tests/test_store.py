@@ -1,0 +1,101 @@
+import sqlite3
+
+import pytest
+from conftest import DANISH_SEED
+
+from bilingual.documents import load_document
+from bilingual.segment import segment_document, text_hash
+from bilingual.store import MIGRATIONS, StaleReviewError, Store
+
+
+def add_seed(store: Store) -> int:
+    doc = load_document(DANISH_SEED)
+    doc_id, created = store.add_document(doc, segment_document(doc))
+    assert created
+    return doc_id
+
+
+def test_schema_is_versioned_and_in_wal_mode(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"documents", "segments", "translations", "reviews", "review_history", "alignments"} <= tables
+    with Store(path) as again:  # reopening migrates nothing twice
+        assert again.schema_version == len(MIGRATIONS)
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer than this bilingual"):
+        Store(path)
+
+
+def test_documents_are_stored_once_with_their_segment_texts(store):
+    doc_id = add_seed(store)
+    doc = load_document(DANISH_SEED)
+    assert store.add_document(doc, segment_document(doc)) == (doc_id, False)
+    segments = store.segments(doc_id)
+    assert len(segments) == 17
+    assert segments[0].text.startswith("Offensiven mod ISIL")
+    assert store.document("002").id == doc_id
+    with pytest.raises(KeyError):
+        store.document("nope")
+
+
+def test_a_changed_file_replaces_its_old_version(store, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Det er en test. Den er kort.", encoding="utf-8")
+    doc = load_document(path)
+    first, _ = store.add_document(doc, segment_document(doc))
+    path.write_text("Det er en ny test.", encoding="utf-8")
+    doc2 = load_document(path)
+    second, created = store.add_document(doc2, segment_document(doc2))
+    assert created
+    assert [d.id for d in store.documents()] == [second]
+    assert [s.text for s in store.segments()] == ["Det er en ny test."]
+
+
+def test_translation_cache_is_keyed_by_text_and_translator(store):
+    store.put_translations([("Hej verden.", "Hello world.")], "key-a", {"model": "a"})
+    assert store.cached_translations([text_hash("Hej verden.")], "key-a") == {text_hash("Hej verden."): "Hello world."}
+    assert store.cached_translations([text_hash("Hej verden.")], "key-b") == {}
+
+
+def test_review_saves_are_versioned_and_a_stale_save_is_refused(store):
+    first = store.save_review("Hej.", "Hello.", "accepted", expected_version=0, reviewer="ana", mt_text="Hi.")
+    assert first.version == 1
+    second = store.save_review("Hej.", "Hello there.", "corrected", expected_version=1, reviewer="bo")
+    assert second.version == 2
+    with pytest.raises(StaleReviewError) as stale:
+        store.save_review("Hej.", "Hi!", "corrected", expected_version=1, reviewer="ana")
+    assert stale.value.current.final_text == "Hello there."
+    assert store.review(text_hash("Hej.")).final_text == "Hello there."
+    history = store.review_history(text_hash("Hej."))
+    assert [(h.version, h.final_text, h.reviewer) for h in history] == [(1, "Hello.", "ana"), (2, "Hello there.", "bo")]
+
+
+def test_rejection_needs_a_reason_and_status_must_be_known(store):
+    with pytest.raises(ValueError, match="reason"):
+        store.save_review("Hej.", None, "rejected", expected_version=0)
+    with pytest.raises(ValueError, match="unknown review status"):
+        store.save_review("Hej.", "Hello.", "done", expected_version=0)
+    assert store.review(text_hash("Hej.")) is None
+
+
+def test_realigning_replaces_machine_beads_but_keeps_reviewed_ones(store):
+    doc_id = add_seed(store)
+    store.replace_alignments(doc_id, [9], "parallel", {"mode": "parallel"},
+                             [((1,), (10,), 0.9, 0, "1-1"), ((2,), (11,), 0.8, 0, "1-1")])
+    beads = store.alignments(doc_id)
+    store.set_alignment_status(beads[0].id, "accepted", reviewer="ana")
+    store.set_alignment_status(beads[1].id, "rejected", reviewer="ana")
+    run = store.replace_alignments(doc_id, [9], "comparable", {"mode": "comparable"},
+                                   [((1,), (10,), 0.7, 0, "1-1"), ((3,), (12,), 0.5, 0, "1-1")])
+    after = {(a.source_segment_ids, a.target_segment_ids): a.status for a in store.alignments(doc_id)}
+    assert after == {((1,), (10,)): "accepted", ((2,), (11,)): "rejected", ((3,), (12,)): "machine"}
+    assert store.alignment_run(run)["signature"] == {"mode": "comparable"}
