@@ -6,7 +6,7 @@ from conftest import DANISH_SEED, SEEDS
 
 from bilingual.cli import main
 
-SUMMARY = re.compile(r"(\d+) documents, (\d+) sentences, (\d+) cache hits, (\d+) translated, [\d.]+ s$", re.M)
+SUMMARY = re.compile(r"(\d+) documents?, (\d+) sentences?, (\d+) cache hits?, (\d+) translated, [\d.]+ s$", re.M)
 
 
 def run(*args, **kwargs):

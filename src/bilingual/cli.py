@@ -54,6 +54,32 @@ def _open_store(db: str | None):
     return Store(setting_value("db", db))
 
 
+class _RateBar:
+    """A terminal progress bar showing sentences done / total and the rate in sentences per second."""
+
+    def __init__(self, total: int, label: str):
+        import time
+
+        self._clock = time.perf_counter
+        self._started = self._clock()
+        self._done = 0
+        self._bar = click.progressbar(length=total, label=label, show_pos=True, show_percent=True, show_eta=True,
+                                      file=sys.stderr, item_show_func=lambda rate: rate)
+
+    def __enter__(self) -> _RateBar:
+        self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.__exit__(*exc)
+
+    def update(self, n: int) -> None:
+        """Advance by n sentences."""
+        self._done += n
+        elapsed = max(self._clock() - self._started, 1e-9)
+        self._bar.update(n, f"{self._done / elapsed:.1f} sentences/s")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="bilingual")
 def main() -> None:
@@ -86,8 +112,7 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
         return load_translator(model, beams=beams, device=device, batch_size=batch_size)
 
     def progress(total: int):
-        return click.progressbar(length=total, label="translating", show_pos=True, show_percent=True,
-                                 show_eta=True, file=sys.stderr, item_show_func=None)
+        return _RateBar(total, "translating")
 
     with _open_store(db) as store:
         report = translate_files(store, files, make_translator, int(setting_value("batch_size", batch_size)),
@@ -189,3 +214,93 @@ def model_info(model_id: str | None) -> None:
         click.echo(f"{k:>24}: {v}")
     if not info.get("found"):
         raise SystemExit(1)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tmx", "jsonl"]),
+              help="Output format (default: from the --out suffix).")
+@click.option("--out", required=True, metavar="FILE", help="File to write ('-' = stdout).")
+@click.option("--excel", is_flag=True,
+              help="CSV for spreadsheets: byte-order mark, formula-like cells prefixed with an apostrophe.")
+@click.option("--only-reviewed", is_flag=True, help="Only accepted and corrected sentences.")
+@click.option("--document", "documents", multiple=True, metavar="DOC",
+              help="A Danish document (id, name or path); repeatable. Default: all.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@db_option
+@_fail_cleanly
+def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, documents: tuple[str, ...],
+                   force: bool, db: str | None) -> None:
+    """Write the reviewed, aligned sentences as CSV, TMX 1.4b or JSONL.
+
+    One row per Danish sentence with its MT, final text, review and aligned English sentence(s);
+    TMX holds the accepted and corrected sentences only.
+    """
+    import io
+    import tempfile
+
+    from bilingual.export import export_records, write_records
+
+    if fmt is None:
+        fmt = Path(out).suffix.lower().lstrip(".")
+        if out == "-" or fmt not in ("csv", "tmx", "jsonl"):
+            raise click.UsageError("give --format csv|tmx|jsonl (it cannot be told from the --out name)")
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel only applies to --format csv")
+    target = None if out == "-" else Path(out)
+    if target is not None and target.exists() and not force:
+        raise click.ClickException(f"{target} exists; pass --force to overwrite it")
+    with _open_store(db) as store:
+        ids = None
+        if documents:
+            ids = []
+            for ref in documents:
+                doc = store.document(ref)
+                if doc.language != "da":
+                    raise click.UsageError(f"{doc.name} is an English document; --document takes a Danish one")
+                ids.append(doc.id)
+        records = export_records(store, ids, only_reviewed=only_reviewed)
+    if target is None:
+        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        count = write_records(records, fmt, stream, excel=excel)
+        stream.flush()
+        stream.detach()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # write beside the target and rename, so a failed export never leaves half a file
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=target.parent,
+                                         prefix=f".{target.name}.", suffix=".tmp", delete=False) as tmp:
+            try:
+                count = write_records(records, fmt, tmp, excel=excel)
+            except BaseException:
+                tmp.close()
+                Path(tmp.name).unlink(missing_ok=True)
+                raise
+        Path(tmp.name).replace(target)
+    unit = "translation units" if fmt == "tmx" else "rows"
+    click.echo(f"{count} {unit} ({len(records)} sentences) written to {out}", err=True)
+
+
+@main.command("import-reviews")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--reviewer", help="Name recorded with the imported reviews (default: import:FILE-NAME).")
+@click.option("--excel/--no-excel", default=None,
+              help="Whether FILE was exported with --excel (default: yes if it starts with a byte-order mark).")
+@click.option("--dry-run", is_flag=True, help="Report what would happen, change nothing.")
+@db_option
+@_fail_cleanly
+def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, dry_run: bool,
+                           db: str | None) -> None:
+    """Apply the final and status columns of an exported CSV, edited in a spreadsheet, as reviews.
+
+    Rows whose Danish sentence changed, or whose review was saved again since the export, are
+    reported as stale and not applied; rows equal to the current review are skipped.
+    """
+    from bilingual.export import REQUIRED_IMPORT_COLUMNS, decode_csv, import_reviews, read_csv_rows
+
+    text = decode_csv(Path(file).read_bytes(), file)
+    rows = read_csv_rows(text, excel, required=REQUIRED_IMPORT_COLUMNS)
+    with _open_store(db) as store:
+        report = import_reviews(store, rows, reviewer or f"import:{Path(file).name}", dry_run=dry_run)
+    for problem in report.problems():
+        click.echo(f"row {problem.row} ({problem.id}): {problem.outcome}: {problem.message}", err=True)
+    click.echo(report.summary() + (" (dry run: nothing saved)" if dry_run else ""))

@@ -30,8 +30,12 @@ class TranslateReport:
     def summary(self) -> str:
         """``2 documents, 17 sentences, 0 cache hits, 17 translated, 4.2 s``."""
         hits = self.review_hits + self.cache_hits
-        return (f"{self.documents} documents, {self.sentences} sentences, {hits} cache hits, "
-                f"{self.translated} translated, {self.seconds:.1f} s")
+        return (f"{_count(self.documents, 'document')}, {_count(self.sentences, 'sentence')}, "
+                f"{_count(hits, 'cache hit')}, {self.translated} translated, {self.seconds:.1f} s")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def add_documents(store: Store, paths: Iterable[str | Path], language: str | None = None) -> list[tuple[int, Document]]:
