@@ -260,7 +260,7 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
                 ids.append(doc.id)
         records = export_records(store, ids, only_reviewed=only_reviewed)
     if target is None:
-        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        stream = io.TextIOWrapper(click.open_file("-", "wb"), encoding="utf-8", newline="")
         count = write_records(records, fmt, stream, excel=excel)
         stream.flush()
         stream.detach()
@@ -276,8 +276,8 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
                 Path(tmp.name).unlink(missing_ok=True)
                 raise
         Path(tmp.name).replace(target)
-    unit = "translation units" if fmt == "tmx" else "rows"
-    click.echo(f"{count} {unit} ({len(records)} sentences) written to {out}", err=True)
+    left_out = f" (TMX holds accepted and corrected sentences: {len(records) - count} left out)" if fmt == "tmx" else ""
+    click.echo(f"{count} {'translation units' if fmt == 'tmx' else 'rows'} written to {out}{left_out}", err=True)
 
 
 @main.command("import-reviews")

@@ -1,0 +1,414 @@
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SEEDS
+from lxml import etree
+
+from bilingual.cli import main
+from bilingual.export import (
+    COLUMNS,
+    ExportRecord,
+    export_records,
+    import_reviews,
+    neutralise,
+    read_csv,
+    read_csv_rows,
+    read_jsonl,
+    read_tmx,
+    unneutralise,
+    write_csv,
+    write_jsonl,
+    write_tmx,
+)
+from bilingual.pipeline import add_documents, translate_files
+from bilingual.segment import text_hash
+
+DTD = Path(__file__).parent / "data" / "tmx14.dtd"
+SIGNATURE = {"model": "Helsinki-NLP/opus-mt-da-en", "revision": "abc123", "backend": "transformers",
+             "decoding": {"beams": 4}}
+TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+# Danish letters, quotes, commas, newlines (LF and CRLF), and cells a spreadsheet would run as formulas.
+TRICKY = [
+    'Æble, "ø" og å; sagde hun',
+    "første linje\nanden linje",
+    "windows\r\nlinje",
+    "=1+1",
+    "+45 33 92 00 00",
+    "-3 grader i København",
+    "@SUM(A1:A2)",
+    "\tindrykket",
+    "\rvognretur",
+    "'=HYPERLINK(\"x\")",
+    "'almindelig apostrof",
+    "",
+]
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def tricky_records() -> list[ExportRecord]:
+    records = []
+    for i, text in enumerate(TRICKY):
+        records.append(ExportRecord(
+            id=f"doc æ.txt:{i}:0", document="doc æ.txt", document_title='Titel, "citat"', paragraph=i, index=0,
+            danish=text or "tom", mt=text, final=text or "Empty", status="corrected" if i % 3 else "accepted",
+            reason=text, reviewer="Søren, \"K\"", reviewed_at=f"2024-02-{i + 1:02d}T10:11:12Z", english=text,
+            english_ids=(f"en.txt:{i}:0", f"en.txt:{i}:1") if i % 2 else (), english_document="en.txt",
+            english_title="-title", alignment_score=0.1 + 0.2 if i % 2 else None, bead="1-2" if i % 2 else "",
+            alignment_method="dp", alignment_status="machine", aligner="mode:parallel|x:1",
+            translator_model="m", translator_revision="r", translator_signature="model:m|rev:r",
+            text_hash=text_hash(text or "tom"), review_version=i,
+        ))
+    return records
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def csv_text(records, excel=False) -> str:
+    buffer = io.StringIO(newline="")
+    write_csv(records, buffer, excel=excel)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_round_trip_keeps_every_field(excel):
+    records = tricky_records()
+    text = csv_text(records, excel=excel)
+    assert read_csv(text) == records  # the byte-order mark tells the reader which mode it was
+    assert read_csv(text, excel=excel) == records
+
+
+def test_csv_is_rfc_4180_with_a_stable_header():
+    text = csv_text(tricky_records())
+    assert not text.startswith("\ufeff")
+    assert text.split("\r\n", 1)[0] == ",".join(COLUMNS)
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    assert rows[0] == list(COLUMNS) and len(rows) == len(TRICKY) + 1
+    danish = [row[COLUMNS.index("final")] for row in rows[1:]]
+    # without --excel the data is exactly what was stored
+    assert danish[:11] == TRICKY[:11] and '"Æble, ""ø"" og å; sagde hun"' in text
+    assert '"windows\r\nlinje"' in text
+
+
+def test_excel_csv_has_a_bom_and_neutralises_formula_cells_only():
+    text = csv_text(tricky_records(), excel=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    finals = [row[COLUMNS.index("final")] for row in rows[1:]]
+    assert finals[3:10] == ["'=1+1", "'+45 33 92 00 00", "'-3 grader i København", "'@SUM(A1:A2)", "'\tindrykket",
+                            "'\rvognretur", "''=HYPERLINK(\"x\")"]
+    assert finals[0] == TRICKY[0] and finals[10] == "'almindelig apostrof"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    # numbers are written as numbers, never prefixed
+    assert rows[2][COLUMNS.index("alignment_score")] == repr(0.1 + 0.2)
+
+
+@pytest.mark.parametrize("cell", TRICKY + ["''", "'", "''-x", "'-", "-", "==", "a=b"])
+def test_unneutralise_is_the_exact_inverse_of_neutralise(cell):
+    assert unneutralise(neutralise(cell)) == cell
+    assert not neutralise(cell).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_jsonl_round_trip_one_object_per_line():
+    records = tricky_records()
+    buffer = io.StringIO()
+    assert write_jsonl(records, buffer) == len(records)
+    lines = buffer.getvalue().splitlines()
+    assert len(lines) == len(records)
+    first = json.loads(lines[1])
+    assert set(first) == set(COLUMNS) and first["english_ids"] == ["en.txt:1:0", "en.txt:1:1"]
+    assert "første" in lines[1]  # UTF-8, not \u escapes
+    assert read_jsonl(buffer.getvalue()) == records
+
+
+def tmx_bytes(records) -> bytes:
+    buffer = io.StringIO()
+    write_tmx(records, buffer, created="2024-03-01T08:00:00Z")
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_tmx_round_trip_and_dtd_validation():
+    records = tricky_records()
+    records.append(replace(records[0], id="pending:0:0", status="pending"))
+    records.append(replace(records[0], id="rejected:0:0", status="rejected"))
+    data = tmx_bytes(records)
+    root = etree.fromstring(data)
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
+    header = root.find("header")
+    assert {k: header.get(k) for k in ("segtype", "srclang", "datatype", "adminlang", "o-tmf", "creationtool")} == {
+        "segtype": "sentence", "srclang": "da", "datatype": "plaintext", "adminlang": "en", "o-tmf": "bilingual",
+        "creationtool": "bilingual"}
+    assert header.get("creationtoolversion") and header.get("creationdate") == "20240301T080000Z"
+    units = root.findall("body/tu")
+    assert len(units) == len(TRICKY)  # pending and rejected sentences are no translation memory
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [tuv.get(lang) for tuv in units[0].findall("tuv")] == ["da", "en"]
+    assert all(TMX_DATE.match(tu.get("changedate")) for tu in units)
+    props = {p.get("type") for p in units[1].findall("prop")}
+    assert {"x-status", "x-mt", "x-alignment-score", "x-bead", "x-english", "x-english-id"} <= props
+    assert read_tmx(data) == records[: len(TRICKY)]
+
+
+def test_tmx_removes_characters_xml_forbids():
+    record = replace(tricky_records()[0], danish="før\x01 efter\x0b\ufffe", final="bell\x07 ok\r\nend",
+                     mt="nul\x00", reviewer="a\x1fb")
+    data = tmx_bytes([record])
+    root = etree.fromstring(data)
+    assert etree.DTD(str(DTD)).validate(root)
+    (parsed,) = read_tmx(data)
+    assert parsed.danish == "før efter" and parsed.final == "bell ok\r\nend"
+    assert parsed.mt == "nul" and parsed.reviewer == "ab"
+
+
+# --------------------------------------------------------------------------- records from the store
+
+
+@pytest.fixture
+def aligned_store(store):
+    """The seeds with MT, two reviews and alignments of every kind the export must tell apart."""
+    add_documents(store, SEEDS)
+    da = store.documents("da")[0]
+    english = store.documents("en")[0]
+    danish = store.segments(da.id, include_furniture=False)
+    en = store.segments(english.id)
+    store.put_translations([(s.text, f"MT {i}") for i, s in enumerate(danish)], "key", SIGNATURE)
+    store.save_review(danish[0].text, '=Offensive, "quoted"\nsecond line', "corrected", expected_version=0,
+                      reviewer="Åse", mt_text="MT 0")
+    store.save_review(danish[1].text, "MT 1", "accepted", expected_version=0, reviewer="Bo")
+    store.save_review(danish[2].text, "MT 2", "rejected", expected_version=0, reviewer="Bo", reason="wrong sense")
+    d = [s.id for s in danish]
+    store.replace_alignments(da.id, [english.id], "parallel", {"embedder": "minilm", "threshold": 0.3}, [
+        ((d[0],), (en[0].id,), 0.91, 0, "dp"),
+        ((d[1], d[2]), (en[1].id,), 0.72, 0, "dp"),  # 2-1
+        ((d[3],), (en[2].id, en[3].id), 0.64, 0, "dp"),  # 1-2
+        ((d[3],), (en[4].id,), 0.60, 1, "dp"),  # a lower-ranked candidate
+        ((d[4],), (en[5].id,), 0.55, 0, "dp"),  # rejected below, a candidate accepted instead
+        ((d[4],), (en[6].id,), 0.50, 1, "dp"),
+        ((d[5],), (en[7].id,), 0.40, 0, "dp"),  # rejected below, nothing else
+    ])
+    by_pair = {(a.source_segment_ids, a.target_segment_ids): a.id for a in store.alignments(da.id)}
+    store.set_alignment_status(by_pair[((d[4],), (en[5].id,))], "rejected", "Åse")
+    store.set_alignment_status(by_pair[((d[4],), (en[6].id,))], "accepted", "Åse")
+    store.set_alignment_status(by_pair[((d[5],), (en[7].id,))], "rejected", "Åse")
+    return store, danish, en
+
+
+def test_records_take_reviews_mt_and_the_chosen_alignment(aligned_store):
+    store, danish, en = aligned_store
+    records = export_records(store)
+    assert [r.id for r in records] == [s.stable_id for s in danish] and len(records) == 17
+    first = records[0]
+    assert (first.status, first.final, first.reviewer, first.review_version) == (
+        "corrected", '=Offensive, "quoted"\nsecond line', "Åse", 1)
+    assert ISO_UTC.match(first.reviewed_at) and first.text_hash == danish[0].text_hash
+    assert (first.english, first.bead, first.alignment_score) == (en[0].text, "1-1", 0.91)
+    assert first.english_ids == (en[0].stable_id,) and first.english_document == en[0].document
+    assert first.aligner == "mode:parallel|embedder:minilm|threshold:0.3"
+    assert (first.translator_model, first.translator_revision) == ("Helsinki-NLP/opus-mt-da-en", "abc123")
+    assert records[2].status == "rejected" and records[2].reason == "wrong sense"
+    # a 2-1 bead gives both Danish sentences the same English sentence
+    assert records[1].english == records[2].english == en[1].text and records[1].bead == records[2].bead == "2-1"
+    # a 1-2 bead joins the English sentences; the rank-1 candidate is not the alignment
+    assert records[3].english == f"{en[2].text} {en[3].text}" and records[3].bead == "1-2"
+    assert records[3].english_ids == (en[2].stable_id, en[3].stable_id)
+    # a rejected bead is replaced by the accepted candidate, or by nothing
+    assert records[4].english == en[6].text and records[4].alignment_status == "accepted"
+    assert records[5].english == "" and records[5].bead == "" and records[5].alignment_score is None
+    # unaligned, unreviewed sentences are kept, with their MT
+    assert records[16].english == "" and records[16].status == "pending" and records[16].mt == "MT 16"
+    assert [r.id for r in export_records(store, only_reviewed=True)] == [records[0].id, records[1].id]
+    assert export_records(store, document_ids=[store.documents("en")[0].id]) == []
+
+
+def test_store_export_round_trips_through_every_format(aligned_store):
+    store = aligned_store[0]
+    records = export_records(store)
+    assert read_csv(csv_text(records, excel=True)) == records
+    buffer = io.StringIO()
+    write_jsonl(records, buffer)
+    assert read_jsonl(buffer.getvalue()) == records
+    assert read_tmx(tmx_bytes(records)) == [r for r in records if r.status in ("accepted", "corrected")]
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def seeded_db(store, tiny_translator):
+    translate_files(store, SEEDS, lambda: tiny_translator)
+    return store
+
+
+def test_export_command_writes_every_format_from_the_seeds(seeded_db, tmp_path, tiny_model):
+    db = seeded_db.path
+    for fmt in ("csv", "tmx", "jsonl"):
+        out = tmp_path / f"seeds.{fmt}"
+        result = run("export", "--format", fmt, "--out", out, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert out.exists()
+    records = read_csv((tmp_path / "seeds.csv").read_bytes().decode("utf-8"))
+    assert len(records) == 17 and all(r.mt and r.status == "pending" for r in records)
+    assert {r.translator_model for r in records} == {str(tiny_model)}
+    assert records[0].danish.startswith("Offensiven mod ISIL")
+    assert read_jsonl((tmp_path / "seeds.jsonl").read_text(encoding="utf-8")) == records
+    tmx = etree.fromstring((tmp_path / "seeds.tmx").read_bytes())
+    assert etree.DTD(str(DTD)).validate(tmx) and tmx.findall("body/tu") == []
+
+    seeded_db.save_review(records[0].danish, "The offensive.", "corrected", expected_version=0, reviewer="ann")
+    out = tmp_path / "reviewed.tmx"
+    assert run("export", "--out", out, "--db", db).exit_code == 0  # format from the suffix
+    assert [r.final for r in read_tmx(out.read_bytes())] == ["The offensive."]
+    stdout = run("export", "--format", "jsonl", "--only-reviewed", "--document", "002", "--out", "-", "--db", db)
+    assert stdout.exit_code == 0
+    assert [json.loads(line)["final"] for line in stdout.stdout.splitlines()] == ["The offensive."]
+
+
+def test_export_refuses_to_overwrite_without_force(seeded_db, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("keep me", encoding="utf-8")
+    refused = run("export", "--out", out, "--db", seeded_db.path)
+    assert refused.exit_code == 1 and "--force" in refused.output
+    assert out.read_text(encoding="utf-8") == "keep me"
+    forced = run("export", "--out", out, "--excel", "--force", "--db", seeded_db.path)
+    assert forced.exit_code == 0, forced.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,document,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_export_bad_arguments(seeded_db, tmp_path):
+    db = seeded_db.path
+    assert run("export", "--format", "xml", "--out", tmp_path / "a.xml", "--db", db).exit_code == 2
+    assert run("export", "--out", tmp_path / "a.txt", "--db", db).exit_code == 2  # no format, unknown suffix
+    assert run("export", "--format", "tmx", "--excel", "--out", tmp_path / "a.tmx", "--db", db).exit_code == 2
+    assert run("export", "--format", "csv", "--db", db).exit_code == 2  # no --out
+    english = run("export", "--document", "000", "--out", tmp_path / "a.csv", "--db", db)
+    assert english.exit_code == 2 and "English" in english.output
+    missing = run("export", "--document", "nope", "--out", tmp_path / "a.csv", "--db", db)
+    assert missing.exit_code == 1 and "nope" in missing.output
+    assert not any(tmp_path.glob("a.*"))
+    for command in (["export"], ["import-reviews"]):
+        assert run(*command, "--help").exit_code == 0
+
+
+# --------------------------------------------------------------------------- import-reviews
+
+
+def edit_csv(path: Path, edits: dict[int, dict[str, str]], bom: bool = True, delimiter: str = ",",
+             encoding: str = "utf-8", blank_row: bool = False) -> None:
+    """Change cells the way a spreadsheet user would, and save again."""
+    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = rows[0]
+    for index, changes in edits.items():
+        for column, value in changes.items():
+            rows[index + 1][header.index(column)] = value
+    if blank_row:
+        rows.insert(1, [""] * len(header))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    # characters the encoding lacks (in MT output) become "?", as a spreadsheet would save them
+    path.write_bytes((("\ufeff" if bom else "") + out.getvalue()).encode(encoding, errors="replace"))
+
+
+def test_import_reviews_applies_edits_and_reports_stale_and_invalid_rows(seeded_db, tmp_path):
+    store, db, sheet = seeded_db, seeded_db.path, tmp_path / "review.csv"
+    segments = store.segments(language="da", include_furniture=False)
+    mt = store.latest_translations([segments[1].text_hash])[segments[1].text_hash][0]
+    store.save_review(segments[4].text, "-5 % is the figure.", "corrected", expected_version=0, reviewer="ann")
+    store.save_review(segments[7].text, "=unchanged", "corrected", expected_version=0, reviewer="ann")
+    assert run("export", "--excel", "--out", sheet, "--db", db).exit_code == 0
+    # someone saves sentence 3 in the app after the export
+    store.save_review(segments[3].text, "Saved in the app.", "corrected", expected_version=0, reviewer="bo")
+    edit_csv(sheet, {
+        0: {"final": "- The offensive, \"Mosul\"\nsecond line", "status": "Corrected "},
+        1: {"status": "accepted"},  # an empty final accepts the MT
+        2: {"final": "A fix", "status": "done"},
+        3: {"final": "Stale edit.", "status": "corrected"},
+        4: {"status": "accepted"},  # its final cell still holds the apostrophe the export added
+        5: {"status": "rejected"},  # no reason
+        6: {"status": "rejected", "reason": "=garbled"},
+    })
+    dry = run("import-reviews", sheet, "--db", db, "--dry-run")
+    assert "4 applied, 10 skipped, 1 stale, 2 invalid (dry run: nothing saved)" in dry.stdout, dry.output
+    assert store.review(segments[0].text_hash) is None
+    result = run("import-reviews", sheet, "--db", db, "--reviewer", "outside")
+    assert result.exit_code == 0, result.output
+    assert "4 applied, 10 skipped, 1 stale, 2 invalid" in result.stdout
+    assert "row 4 (002_35452d5bb9e7cfc4.txt:1:1): invalid: unknown status 'done'" in result.output
+    assert "row 5" in result.output and "stale" in result.output and "bo" in result.output
+    assert "row 7" in result.output and "reason" in result.output
+
+    first = store.review(segments[0].text_hash)
+    assert (first.final_text, first.status, first.reviewer, first.version) == (
+        '- The offensive, "Mosul"\nsecond line', "corrected", "outside", 1)
+    assert (store.review(segments[1].text_hash).final_text, store.review(segments[1].text_hash).status) == (
+        mt, "accepted")
+    assert store.review(segments[2].text_hash) is None  # the invalid row changed nothing
+    assert store.review(segments[3].text_hash).final_text == "Saved in the app."  # the stale row did not overwrite
+    rejected = store.review(segments[6].text_hash)
+    assert (rejected.status, rejected.reason) == ("rejected", "=garbled")
+    fourth = store.review(segments[4].text_hash)
+    assert (fourth.final_text, fourth.status, fourth.version) == ("-5 % is the figure.", "accepted", 2)
+    assert store.review(segments[7].text_hash).version == 1  # an unchanged row is skipped, not saved again
+
+    again = run("import-reviews", sheet, "--db", db, "--reviewer", "outside")
+    assert "0 applied, 14 skipped, 1 stale, 2 invalid" in again.stdout  # importing twice changes nothing
+    assert len(store.review_history(segments[0].text_hash)) == 1
+
+
+def test_import_reviews_reports_a_sentence_that_changed_since_export(store, tmp_path):
+    source = tmp_path / "notat.txt"
+    source.write_text("Første sætning om Mosul.\n\nAnden sætning om koalitionen.\n", encoding="utf-8")
+    add_documents(store, [source], language="da")
+    sheet = tmp_path / "notat.csv"
+    assert run("export", "--out", sheet, "--db", store.path).exit_code == 0
+    source.write_text("Første sætning om Raqqa.\n\nAnden sætning om koalitionen.\n", encoding="utf-8")
+    add_documents(store, [source], language="da")  # the file changed: its new version replaces the old
+    edit_csv(sheet, {0: {"final": "First.", "status": "corrected"}, 1: {"final": "Second.", "status": "corrected"}},
+             bom=False, blank_row=True)
+    result = run("import-reviews", sheet, "--db", store.path)
+    assert "1 applied, 0 skipped, 1 stale, 0 invalid" in result.stdout, result.output
+    # the blank row a spreadsheet may leave is passed over, and row numbers still match the sheet
+    assert "row 3 (notat.txt:0:0): stale: the Danish sentence changed" in result.output
+    assert store.review(text_hash("Første sætning om Raqqa.")) is None
+    assert store.review(text_hash("Anden sætning om koalitionen.")).reviewer == "import:notat.csv"
+
+
+def test_import_reads_a_semicolon_windows_1252_sheet_and_dry_run_saves_nothing(seeded_db, tmp_path):
+    store, sheet = seeded_db, tmp_path / "sheet.csv"
+    assert run("export", "--excel", "--out", sheet, "--db", store.path).exit_code == 0
+    edit_csv(sheet, {0: {"final": "'-æøå", "status": "corrected"}}, bom=False, delimiter=";", encoding="cp1252")
+    dry = run("import-reviews", sheet, "--excel", "--dry-run", "--db", store.path)
+    assert dry.exit_code == 0 and "1 applied, 16 skipped" in dry.stdout and "dry run" in dry.stdout
+    first = store.segments(language="da")[0]
+    assert store.review(first.text_hash) is None
+    assert run("import-reviews", sheet, "--excel", "--db", store.path).exit_code == 0
+    assert store.review(first.text_hash).final_text == "-æøå"
+
+
+def test_import_rejects_a_file_that_is_not_an_export(store, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("name,value\na,1\n", encoding="utf-8")
+    result = run("import-reviews", other, "--db", store.path)
+    assert result.exit_code == 1 and "text_hash" in result.output and "Traceback" not in result.output
+    with pytest.raises(ValueError, match="review_version"):
+        read_csv_rows("id,text_hash,status,final\n", required=("id", "review_version"))
+    assert import_reviews(store, [], "x").summary() == "0 applied, 0 skipped, 0 stale, 0 invalid"
+
+
+def test_the_readme_documents_every_column():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Export\n", 1)[1].split("\n## ", 1)[0]
+    assert all(f"`{column}`" in section for column in COLUMNS)
