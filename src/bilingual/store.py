@@ -308,6 +308,22 @@ class Store:
         sql += " ORDER BY s.document_id, s.paragraph, s.idx"
         return [StoredSegment(**dict(r)) for r in self.conn.execute(sql, args)]
 
+    def segments_by_ids(self, ids: Iterable[int]) -> dict[int, StoredSegment]:
+        """Segments by store id (for alignment targets); unknown ids are left out."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[int, StoredSegment] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
+                " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id"
+                f" WHERE s.id IN ({marks})",
+                chunk,
+            ):
+                found[r["id"]] = StoredSegment(**dict(r))
+        return found
+
     # -- machine translation cache
 
     def cached_translations(self, hashes: Iterable[str], translator_key: str) -> dict[str, str]:
@@ -383,6 +399,8 @@ class Store:
             raise ValueError("a rejection needs a reason")
         h, now = text_hash(source_text), utc_now()
         with self.transaction() as c:
+            # Take the write lock before reading the version, so two processes cannot both pass the check.
+            c.execute("BEGIN IMMEDIATE")
             current = c.execute("SELECT * FROM reviews WHERE text_hash = ?", (h,)).fetchone()
             version = current["version"] if current else 0
             if version != expected_version:

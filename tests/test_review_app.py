@@ -1,0 +1,318 @@
+"""The review app's paths through Streamlit's AppTest: the script runs for real against a store file."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import sys
+import types
+
+import numpy as np
+import pytest
+from conftest import DANISH_SEED, ROOT, SEEDS
+from streamlit.testing.v1 import AppTest
+
+from bilingual.pipeline import add_documents, segments_to_translate
+from bilingual.review import export_bytes, md
+from bilingual.segment import text_hash
+from bilingual.store import Store
+
+
+def fake_mt(text: str) -> str:
+    return f"EN: {text[:40]}"
+
+
+@pytest.fixture
+def review_db(tmp_path, monkeypatch):
+    """The seeds in a store with a made-up MT for every Danish sentence, and two candidate alignments each."""
+    db = tmp_path / "review.sqlite3"
+    with Store(db) as store:
+        add_documents(store, SEEDS)
+        da = store.document(DANISH_SEED.name)
+        segments = segments_to_translate(store, [da.id])
+        store.put_translations([(s.text, fake_mt(s.text)) for s in segments], "test", {"model": "test"})
+        english = store.documents(language="en")[1]
+        targets = store.segments(english.id, include_furniture=False)
+        beads = []
+        for i, seg in enumerate(segments):
+            beads.append(((seg.id,), (targets[i % len(targets)].id,), 0.9 - 0.05 * i, 0, "test"))
+            beads.append(((seg.id,), (targets[(i + 1) % len(targets)].id,), 0.2, 1, "test"))
+        store.replace_alignments(da.id, [english.id], "test", {}, beads)
+    monkeypatch.setenv("BILINGUAL_DB", str(db))
+    return db
+
+
+def danish_segments(db):
+    with Store(db) as store:
+        return store.segments(store.document(DANISH_SEED.name).id, include_furniture=False)
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def review_of(db, text):
+    with Store(db) as store:
+        return store.review(text_hash(text))
+
+
+def open_popover(at, key: str) -> None:
+    """Open a popover whose contents are drawn only while open, as a click on it does."""
+    at.session_state[key] = True
+    at.run()
+
+
+def markdown_texts(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_accept_and_correct_are_stored_with_the_reviewer(review_db):
+    first, second = danish_segments(review_db)[:2]
+    at = start()
+    at.text_input(key="reviewer").input("Anna").run()
+    assert at.button(key=f"save_{first.id}").label == "Accept"
+    at.button(key=f"save_{first.id}").click().run()
+    at.text_area(key=f"ed_{second.id}").input("A corrected English sentence.").run()
+    assert at.button(key=f"save_{second.id}").label == "Save"
+    at.button(key=f"save_{second.id}").click().run()
+    assert not at.exception
+
+    accepted, corrected = review_of(review_db, first.text), review_of(review_db, second.text)
+    assert (accepted.status, accepted.final_text, accepted.reviewer) == ("accepted", fake_mt(first.text), "Anna")
+    assert (corrected.status, corrected.final_text, corrected.version) == ("corrected",
+                                                                           "A corrected English sentence.", 1)
+    assert corrected.mt_text == fake_mt(second.text)
+    assert any("Saved as corrected (version 1)" in s.value for s in at.success)
+    assert "2 of 17 sentences reviewed" in at.get("progress")[0].proto.text
+
+    # A fresh session (a reload) shows the stored decisions.
+    again = start()
+    assert again.text_area(key=f"ed_{second.id}").value == "A corrected English sentence."
+    assert ":blue-badge[corrected]" in markdown_texts(again)
+
+
+def test_a_stale_save_is_refused_with_both_texts_and_nothing_is_lost(review_db):
+    seg = danish_segments(review_db)[3]
+    at = start()
+    at.text_input(key="reviewer").input("Anna").run()
+    at.text_area(key=f"ed_{seg.id}").input("Anna's version.").run()
+    # Another reviewer saves the same sentence in between.
+    with Store(review_db) as store:
+        store.save_review(seg.text, "Ben's version.", "corrected", expected_version=0, reviewer="Ben")
+    at.button(key=f"save_{seg.id}").click().run()
+
+    stored = review_of(review_db, seg.text)
+    assert (stored.final_text, stored.reviewer, stored.version) == ("Ben's version.", "Ben", 1)
+    assert at.text_area(key=f"ed_{seg.id}").value == "Anna's version."
+    assert any("nothing was overwritten" in w.value for w in at.warning)
+    shown = markdown_texts(at)
+    assert md("Anna's version.") in shown and md("Ben's version.") in shown
+
+    # Keeping mine is an explicit decision; both versions stay in the history.
+    at.button(key=f"keepmine_{seg.id}").click().run()
+    stored = review_of(review_db, seg.text)
+    assert (stored.final_text, stored.reviewer, stored.version) == ("Anna's version.", "Anna", 2)
+    with Store(review_db) as store:
+        assert [r.final_text for r in store.review_history(seg.text_hash)] == ["Ben's version.", "Anna's version."]
+    assert not at.warning
+
+
+def test_take_theirs_replaces_the_draft_and_follows_the_store(review_db):
+    seg = danish_segments(review_db)[4]
+    at = start()
+    at.text_area(key=f"ed_{seg.id}").input("Mine.").run()
+    with Store(review_db) as store:
+        store.save_review(seg.text, "Theirs.", "corrected", expected_version=0, reviewer="Ben")
+    at.button(key=f"save_{seg.id}").click().run()
+    at.button(key=f"taketheirs_{seg.id}").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value == "Theirs."
+    assert any("your text was: Mine." in i.value for i in at.info)
+    # Saving the same again writes nothing; an edit now saves on top of their version.
+    at.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).version == 1
+    assert any("nothing changed" in i.value for i in at.info)
+    at.text_area(key=f"ed_{seg.id}").input("Theirs, improved.").run()
+    at.button(key=f"save_{seg.id}").click().run()
+    assert (review_of(review_db, seg.text).version, review_of(review_db, seg.text).final_text) == (
+        2, "Theirs, improved.")
+
+
+def test_an_untouched_editor_follows_other_reviewers(review_db):
+    seg = danish_segments(review_db)[5]
+    at = start()
+    with Store(review_db) as store:
+        store.save_review(seg.text, "Fixed elsewhere.", "corrected", expected_version=0, reviewer="Ben")
+    at.run()
+    assert at.text_area(key=f"ed_{seg.id}").value == "Fixed elsewhere."
+    at.text_area(key=f"ed_{seg.id}").input("Fixed here too.").run()
+    at.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).version == 2 and not at.warning
+
+
+def test_unsaved_marker_diff_reset_and_copy_source(review_db):
+    seg = danish_segments(review_db)[0]
+    mt = fake_mt(seg.text)
+    at = start()
+    assert "unsaved changes" not in markdown_texts(at)
+    at.text_area(key=f"ed_{seg.id}").input(mt + " Extra words").run()
+    assert "unsaved changes" in markdown_texts(at)
+    assert "1 unsaved" in at.caption[0].value or any("1 unsaved" in c.value for c in at.caption)
+    diffs = [h.proto.body for h in at.get("html") if "<ins" in h.proto.body]
+    assert diffs and "Extra words</ins>" in diffs[0]
+    at.button(key=f"reset_{seg.id}").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value == mt
+    assert "unsaved changes" not in markdown_texts(at)
+    at.button(key=f"copy_{seg.id}").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value == seg.text
+    assert review_of(review_db, seg.text) is None  # nothing is saved without an explicit save
+
+
+def test_reject_asks_for_a_reason(review_db):
+    seg = danish_segments(review_db)[1]
+    at = start()
+    assert f"reject_{seg.id}" not in [b.key for b in at.button]
+    open_popover(at, f"rejectbox_{seg.id}")
+    at.button(key=f"reject_{seg.id}").click().run()
+    assert any("reason" in e.value for e in at.error)
+    assert review_of(review_db, seg.text) is None
+    at.text_input(key=f"reason_{seg.id}").input("Garbled output").run()
+    at.button(key=f"reject_{seg.id}").click().run()
+    stored = review_of(review_db, seg.text)
+    assert (stored.status, stored.reason) == ("rejected", "Garbled output")
+    assert "reason: Garbled output" in markdown_texts(at)
+
+
+def test_history_restores_an_earlier_version(review_db):
+    seg = danish_segments(review_db)[2]
+    at = start()
+    for text in ("First try.", "Second try."):
+        at.text_area(key=f"ed_{seg.id}").input(text).run()
+        at.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).version == 2
+    assert f"restore_{seg.id}_1" not in [b.key for b in at.button]  # history is read only when opened
+    open_popover(at, f"history_{seg.id}")
+    at.button(key=f"restore_{seg.id}_1").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value == "First try."
+    assert "unsaved changes" in markdown_texts(at)
+    at.button(key=f"save_{seg.id}").click().run()
+    stored = review_of(review_db, seg.text)
+    assert (stored.final_text, stored.version) == ("First try.", 3)
+
+
+def test_filters_search_pages_and_next_pending(review_db):
+    segments = danish_segments(review_db)
+    with Store(review_db) as store:
+        store.save_review(segments[0].text, "Done.", "corrected", expected_version=0)
+    at = start()
+    assert len(at.text_area) == 10 and at.get("pagination")[0].proto.num_pages == 2  # 10 rows a page by default
+    at.selectbox(key="page_size").set_value(25).run()
+    assert len(at.text_area) == 17 and not at.get("pagination")
+    at.selectbox(key="page_size").set_value(10).run()
+
+    at.radio(key="view").set_value("corrected").run()
+    assert [t.key for t in at.text_area] == [f"ed_{segments[0].id}"]
+    at.radio(key="view").set_value("pending").run()
+    assert len(at.text_area) == 10 and f"ed_{segments[0].id}" not in [t.key for t in at.text_area]
+    at.radio(key="view").set_value("all").run()
+    at.text_input(key="query").input("Ash Carter").run()
+    assert [t.key for t in at.text_area] == [f"ed_{s.id}" for s in segments if "Ash Carter" in s.text]
+
+    at.text_input(key="query").input("").run()
+    for _ in range(10):  # walks past the first page
+        at.button(key="next_pending").click().run()
+    assert at.session_state["page"] == 2
+    focus = at.session_state["focus"]
+    assert f"ed_{focus}" in [t.key for t in at.text_area]
+    assert focus == segments[10].id
+
+
+def test_unsaved_drafts_survive_paging(review_db):
+    seg = danish_segments(review_db)[0]
+    at = start()
+    at.selectbox(key="page_size").set_value(10).run()
+    at.text_area(key=f"ed_{seg.id}").input("Half-way edit").run()
+    at.get("pagination")[0].select(2).run()
+    assert f"ed_{seg.id}" not in [t.key for t in at.text_area]
+    at.radio(key="view").set_value("unsaved").run()
+    assert [t.key for t in at.text_area] == [f"ed_{seg.id}"]
+    assert at.text_area(key=f"ed_{seg.id}").value == "Half-way edit"
+
+
+def test_alignment_accept_reject_and_pick_another_candidate(review_db):
+    first, second = danish_segments(review_db)[:2]
+    at = start()
+    at.text_input(key="reviewer").input("Anna").run()
+    at.button(key=f"alok_{first.id}").click().run()
+    with Store(review_db) as store:
+        beads = {a.source_segment_ids[0]: [] for a in store.alignments()}
+        for a in store.alignments():
+            beads[a.source_segment_ids[0]].append(a)
+    chosen = [a for a in beads[first.id] if a.rank == 0][0]
+    assert (chosen.status, chosen.reviewer) == ("accepted", "Anna")
+
+    candidate = [a for a in beads[second.id] if a.rank == 1][0]
+    open_popover(at, f"cands_{second.id}")
+    at.button(key=f"pick_{second.id}_{candidate.id}").click().run()
+    with Store(review_db) as store:
+        after = {a.id: a.status for a in store.alignments() if a.source_segment_ids == (second.id,)}
+    assert after[candidate.id] == "accepted"
+    assert [s for i, s in after.items() if i != candidate.id] == ["rejected"]
+    assert at.button(key=f"alok_{second.id}").disabled  # the picked one is now the accepted best match
+
+    at.button(key=f"alno_{second.id}").click().run()
+    with Store(review_db) as store:
+        assert {a.status for a in store.alignments() if a.source_segment_ids == (second.id,)} == {"rejected"}
+    assert "all candidates rejected" in "\n".join(c.value for c in at.caption)
+
+
+def test_uploaded_files_are_imported_with_their_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILINGUAL_DB", str(tmp_path / "up.sqlite3"))
+    monkeypatch.setenv("BILINGUAL_MODEL", str(tmp_path / "no-model"))
+    at = start()
+    at.file_uploader[0].set_value([("release.txt", DANISH_SEED.read_bytes(), "text/plain"),
+                                   ("article.md", SEEDS[1].read_bytes(), "text/markdown")]).run()
+    assert [s.value for s in at.selectbox if s.label.startswith("Language of")] == ["da", "en"]
+    at.button(key="import_uploads_0").click().run()
+    assert not at.exception
+    with Store(tmp_path / "up.sqlite3") as store:
+        assert [(d.name, d.language) for d in store.documents()] == [("release.txt", "da"), ("article.md", "en")]
+    # The model is missing: the app says so and how to fix it, and the sentences are there to review.
+    assert any("no-model" in e.value and "To fix" in e.value for e in at.error)
+    assert len(at.text_area) == 10 and at.get("pagination")[0].proto.num_pages == 2
+    assert "no machine translation yet" in "\n".join(c.value for c in at.caption)
+
+
+def test_export_of_the_current_document(review_db):
+    seg = danish_segments(review_db)[0]
+    with Store(review_db) as store:
+        store.save_review(seg.text, "=SUM(A1)", "corrected", expected_version=0)
+        doc_id = store.document(DANISH_SEED.name).id
+    data = export_bytes([doc_id], "csv").decode("utf-8")
+    assert data.splitlines()[0].startswith("id,") and ",=SUM(A1)," in data
+    assert "'=SUM(A1)" in export_bytes([doc_id], "csv", excel=True).decode("utf-8-sig")
+    rows = [json.loads(line) for line in export_bytes(None, "jsonl").decode("utf-8").splitlines()]
+    assert len(rows) == 17 and rows[0]["english"]
+    at = start()
+    assert at.get("download_button")
+
+
+def test_heatmap_is_drawn_on_demand_with_the_chosen_beads(review_db, monkeypatch):
+    calls = []
+
+    def similarity_matrix(src_en, tgt, embedder=None, src_da=None):
+        calls.append((len(src_en), len(tgt)))
+        return np.full((len(src_en), len(tgt)), 0.25)
+
+    fake = types.ModuleType("bilingual.align")
+    fake.__spec__ = importlib.machinery.ModuleSpec("bilingual.align", None)
+    fake.similarity_matrix = similarity_matrix
+    monkeypatch.setitem(sys.modules, "bilingual.align", fake)
+    at = start()
+    assert not calls and not at.get("vega_lite_chart")  # nothing is computed until asked
+    at.button(key="heat_draw").click().run()
+    assert not at.exception
+    assert calls and calls[0][0] == 17
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert len(spec["layer"]) == 2 and spec["layer"][1]["mark"]["type"] == "square"

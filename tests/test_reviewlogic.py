@@ -1,0 +1,305 @@
+"""The review app's logic without Streamlit: rows, decisions, diffs, filters, paging and heatmap data."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DANISH_SEED, SEEDS
+
+from bilingual.pipeline import add_documents, segments_to_translate
+from bilingual.reviewlogic import (
+    ReviewRow,
+    bead_cells,
+    build_rows,
+    decision_status,
+    diff_counts,
+    diff_html,
+    filter_rows,
+    heatmap_records,
+    import_upload,
+    is_low_score,
+    is_unchanged,
+    load_rows,
+    next_pending,
+    page_count,
+    page_of,
+    page_slice,
+    paragraph_starts,
+    pick_candidate,
+    progress_counts,
+    save_decision,
+    seed_files,
+    upload_language,
+    word_diff,
+)
+from bilingual.store import StoredAlignment, StoredSegment
+
+
+def seg(id_: int, text: str, paragraph: int = 0, document_id: int = 1, document: str = "d.txt") -> StoredSegment:
+    from bilingual.segment import text_hash
+
+    return StoredSegment(id_, document_id, document, paragraph, id_, text, text_hash(text), 0, len(text), None)
+
+
+def bead(id_: int, src: tuple[int, ...], tgt: tuple[int, ...], score: float, rank: int = 0,
+         status: str = "machine") -> StoredAlignment:
+    return StoredAlignment(id_, 1, 1, src, tgt, score, rank, "test", status, None, "2024-01-01T00:00:00Z")
+
+
+def row(segment_id: int = 1, status: str = "pending", mt: str | None = "mt", final: str | None = None,
+        version: int = 0, paragraph: int = 0, source: str = "kilde", score: float | None = None,
+        reason: str | None = None) -> ReviewRow:
+    from bilingual.reviewlogic import Match
+
+    matches = () if score is None else (Match(9, (20,), "english", 2, "doc", score, 0, "machine", "test"),)
+    return ReviewRow(segment_id - 1, segment_id, f"d:{paragraph}:{segment_id}", paragraph, segment_id, source,
+                     f"h{segment_id}", mt, final, status, reason, None, None, version, matches)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def test_rows_join_segments_reviews_mt_and_ordered_matches():
+    from bilingual.store import Review
+
+    segments = [seg(1, "Første sætning."), seg(2, "Anden sætning.", paragraph=1)]
+    targets = {10: seg(10, "First sentence.", document_id=2, document="en.txt"),
+               11: seg(11, "Second one.", document_id=2, document="en.txt"),
+               12: seg(12, "Other.", document_id=2, document="en.txt")}
+    reviews = {segments[1].text_hash: Review(segments[1].text_hash, "Anden sætning.", "Second.", "The second.",
+                                             "corrected", None, "Anna", "t", 2)}
+    alignments = [bead(1, (1,), (10,), 0.9), bead(2, (1,), (11,), 0.4, rank=1), bead(3, (1,), (12,), 0.95, rank=0,
+                                                                                    status="rejected"),
+                  bead(4, (2,), (11, 12), 0.3, rank=1, status="accepted")]
+    rows = build_rows(segments, reviews, {segments[0].text_hash: "First."}, alignments, targets, {2: "English title"})
+
+    first, second = rows
+    assert (first.mt, first.status, first.version, first.stored_text) == ("First.", "pending", 0, "First.")
+    assert [m.alignment_id for m in first.matches] == [1, 2] and first.best.text == "First sentence."
+    assert [m.alignment_id for m in first.rejected_matches] == [3]
+    assert first.best.document == "English title" and [c.alignment_id for c in first.candidates] == [2]
+    assert (second.status, second.final, second.stored_text, second.reviewer) == ("corrected", "The second.",
+                                                                                  "The second.", "Anna")
+    # an accepted bead beats a better-ranked machine one, and a 1-2 bead joins its English sentences
+    assert second.best.status == "accepted" and second.best.text == "Second one. Other."
+    assert second.mt is None and second.english == "The second."
+
+
+def test_the_editor_text_of_a_row():
+    assert row(mt="MT").stored_text == "MT"
+    assert row(mt=None).stored_text == ""
+    assert row(status="rejected", final="bad", mt="MT").stored_text == "bad"
+    assert row(status="rejected", final="bad", mt="MT").english == "MT"
+
+
+def test_load_rows_reads_the_store(store):
+    add_documents(store, SEEDS)
+    danish = store.document(DANISH_SEED.name)
+    segments = segments_to_translate(store, [danish.id])
+    store.put_translations([(segments[0].text, "Translated.")], "k", {"model": "m"})
+    english = store.documents(language="en")[0]
+    target = store.segments(english.id)[0]
+    store.replace_alignments(danish.id, [english.id], "parallel", {}, [((segments[0].id,), (target.id,), 0.7, 0, "t")])
+    rows = load_rows(store, danish.id)
+    assert [r.segment_id for r in rows] == [s.id for s in segments]
+    assert rows[0].mt == "Translated." and rows[1].mt is None
+    assert rows[0].best.text == target.text and rows[0].best.document == english.title
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_status_follows_the_text():
+    assert decision_status("The MT.", "The MT.") == "accepted"
+    assert decision_status("The  MT.\n", "The MT.") == "accepted"  # whitespace is not a correction
+    assert decision_status("The fixed MT.", "The MT.") == "corrected"
+    assert decision_status("Typed by hand.", None) == "corrected"
+
+
+def test_save_decision_saves_and_reports_conflicts(store):
+    r = row(source="En sætning.", mt="A sentence.")
+    saved = save_decision(store, r, "A sentence.", expected_version=0, reviewer=" Anna ")
+    assert saved.saved and saved.review.status == "accepted" and saved.review.reviewer == "Anna"
+    stale = save_decision(store, r, "One sentence.", expected_version=0, reviewer="Ben")
+    assert not stale.saved and stale.conflict.version == 1 and stale.conflict.reviewer == "Anna"
+    assert store.review(saved.review.text_hash).final_text == "A sentence."
+    with pytest.raises(ValueError, match="empty"):
+        save_decision(store, r, "  ", expected_version=1, reviewer=None)
+    with pytest.raises(ValueError, match="reason"):
+        save_decision(store, r, "x", expected_version=1, reviewer=None, status="rejected")
+    rejected = save_decision(store, r, "", expected_version=1, reviewer=None, status="rejected", reason="garbage")
+    assert rejected.review.status == "rejected" and rejected.review.reason == "garbage"
+
+
+def test_a_repeated_decision_is_recognised():
+    saved = row(status="corrected", final="Fixed.", version=2)
+    assert is_unchanged(saved, "Fixed.", "corrected", 2)
+    assert not is_unchanged(saved, "Fixed again.", "corrected", 2)
+    assert not is_unchanged(saved, "Fixed.", "corrected", 1)
+    assert not is_unchanged(row(), "mt", "accepted", 0)
+    rejected = row(status="rejected", final="x", version=1, reason="bad")
+    assert is_unchanged(rejected, "x", "rejected", 1, "bad") and not is_unchanged(rejected, "x", "rejected", 1, "worse")
+
+
+def test_pick_candidate_accepts_it_and_rejects_the_replaced_match(store):
+    add_documents(store, SEEDS)
+    danish = store.document(DANISH_SEED.name)
+    source = store.segments(danish.id, include_furniture=False)[0]
+    targets = store.segments(store.documents(language="en")[0].id)[:2]
+    store.replace_alignments(danish.id, [targets[0].document_id], "parallel", {}, [
+        ((source.id,), (targets[0].id,), 0.8, 0, "t"), ((source.id,), (targets[1].id,), 0.5, 1, "t")])
+    r = load_rows(store, danish.id)[0]
+    pick_candidate(store, r, r.candidates[0].alignment_id, "Anna")
+    statuses = {a.target_segment_ids: (a.status, a.reviewer) for a in store.alignments(danish.id)}
+    assert statuses == {(targets[0].id,): ("rejected", "Anna"), (targets[1].id,): ("accepted", "Anna")}
+    assert load_rows(store, danish.id)[0].best.target_ids == (targets[1].id,)
+
+
+# --------------------------------------------------------------------------- diff
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("the old big cat sat", "the new small cat sat"),
+    ("a b c", "a c"),
+    ("", "all new"),
+    ("Prisen er 332,5 mio. kr.", "The price is DKK 332.5 million."),
+    ("same", "same"),
+])
+def test_word_diff_rebuilds_both_texts(before, after):
+    pieces = word_diff(before, after)
+    assert "".join(t for op, t in pieces if op != "insert") == before
+    assert "".join(t for op, t in pieces if op != "delete") == after
+
+
+def test_word_diff_groups_neighbouring_changes():
+    assert word_diff("the old big cat", "the new small cat") == [
+        ("equal", "the "), ("delete", "old big"), ("insert", "new small"), ("equal", " cat")]
+    assert diff_counts("the old big cat", "the new small cat sat") == (2, 3)
+
+
+def test_diff_html_escapes_text():
+    out = diff_html("x < y", "x <b>y</b>")
+    assert "<b>" not in out and "</b>" not in out and "&lt;/b&gt;" in out
+    assert out.count("<ins") == 2 and out.count("<del") == 1
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def test_progress_counts_every_status():
+    rows = [row(1), row(2, status="accepted"), row(3, status="corrected"), row(4, status="rejected"), row(5)]
+    assert progress_counts(rows) == {"total": 5, "reviewed": 3, "pending": 2, "accepted": 1, "corrected": 1,
+                                     "rejected": 1}
+
+
+def test_filters_and_search():
+    rows = [row(1, source="Mosul", score=0.9), row(2, status="corrected", final="Coalition", score=0.2),
+            row(3, mt=None), row(4, status="accepted", mt="London talks")]
+    assert [r.segment_id for r in filter_rows(rows, "pending")] == [1, 3]
+    assert [r.segment_id for r in filter_rows(rows, "corrected")] == [2]
+    assert [r.segment_id for r in filter_rows(rows, "low", threshold=0.5)] == [2, 3, 4]
+    assert [r.segment_id for r in filter_rows(rows, "untranslated")] == [3]
+    assert [r.segment_id for r in filter_rows(rows, "unsaved", drafts={4: "x"})] == [4]
+    assert [r.segment_id for r in filter_rows(rows, "all", "coalition")] == [2]
+    assert [r.segment_id for r in filter_rows(rows, "all", "LONDON")] == [4]
+    assert [r.segment_id for r in filter_rows(rows, "all", "draft words", drafts={1: "some draft words"})] == [1]
+    with pytest.raises(ValueError):
+        filter_rows(rows, "nonsense")
+
+
+def test_low_score_never_flags_an_accepted_match():
+    from dataclasses import replace
+
+    low = row(score=0.1)
+    assert is_low_score(low) and is_low_score(row()) and not is_low_score(row(score=0.7))
+    accepted = replace(low, matches=(replace(low.matches[0], status="accepted"),))
+    assert not is_low_score(accepted)
+
+
+def test_paging():
+    assert page_count(0, 25) == 1 and page_count(500, 25) == 20 and page_count(501, 25) == 21
+    assert page_slice(17, 2, 10) == (10, 17)
+    assert page_slice(17, 9, 10) == (10, 17)  # a page past the end is clamped
+    assert page_of(0, 10) == 1 and page_of(10, 10) == 2
+
+
+def test_next_pending_wraps_around():
+    rows = [row(1), row(2, status="accepted"), row(3), row(4, status="accepted")]
+    assert next_pending(rows).segment_id == 1
+    assert next_pending(rows, 1).segment_id == 3
+    assert next_pending(rows, 3).segment_id == 1
+    assert next_pending([row(1, status="accepted")]) is None
+    assert next_pending([row(1)], 1) is None
+
+
+def test_paragraph_starts():
+    rows = [row(1, paragraph=0), row(2, paragraph=0), row(3, paragraph=1), row(4, paragraph=3)]
+    assert paragraph_starts(rows) == {1, 3, 4}
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+def test_heatmap_cells_and_chosen_beads():
+    cells = heatmap_records([[0.1, 0.9], [0.5, 0.2]], ["da1", "da2"], ["en1", "en2"])
+    assert len(cells) == 4 and cells[1] == {"da": 1, "en": 2, "score": 0.9, "danish": "da1", "english": "en2"}
+    alignments = [bead(1, (1,), (10,), 0.9), bead(2, (1,), (11,), 0.5, rank=1), bead(3, (2,), (11,), 0.4,
+                                                                                    status="rejected"),
+                  bead(4, (2,), (10, 11), 0.6, rank=1, status="accepted"), bead(5, (3,), (10,), 0.9)]
+    marks = bead_cells(alignments, {1: 0, 2: 1}, {10: 0, 11: 1})
+    assert [(m["da"], m["en"], m["status"]) for m in marks] == [(2, 1, "accepted"), (2, 2, "accepted"),
+                                                                (1, 1, "machine")]
+
+
+# --------------------------------------------------------------------------- importing
+
+
+def test_seed_files_and_uploads(store, tmp_path):
+    assert seed_files(tmp_path / "missing", DANISH_SEED.parent) == sorted(SEEDS)
+    data = "Det er en dansk tekst om forsvaret. Den har to sætninger.".encode("cp1252")
+    assert upload_language("x.txt", data) == "da"
+    doc_id, created = import_upload(store, "x.txt", data)
+    assert created and store.document(doc_id).language == "da" and store.document(doc_id).encoding == "cp1252"
+    assert len(store.segments(doc_id)) == 2
+    english_id, _ = import_upload(store, "y.md", b"Some English words here. Another sentence.", "en")
+    assert store.document(english_id).language == "en"
+    from bilingual.documents import DocumentError
+
+    with pytest.raises(DocumentError):
+        upload_language("z.txt", b"\x00\x01binary")
+
+
+def _save_all(db: str, reviewer: str, barrier, results) -> None:
+    from bilingual.store import StaleReviewError, Store
+
+    with Store(db) as store:
+        barrier.wait()
+        saved = 0
+        for k in range(30):
+            try:
+                store.save_review(f"Sætning nummer {k}.", f"by {reviewer}", "corrected", expected_version=0,
+                                  reviewer=reviewer)
+                saved += 1
+            except StaleReviewError:
+                pass
+        results.put(saved)
+
+
+def test_reviewers_in_separate_processes_never_both_win(tmp_path):
+    import multiprocessing
+
+    from bilingual.store import Store
+
+    db = str(tmp_path / "race.sqlite3")
+    Store(db).close()
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(3), ctx.Queue()
+    workers = [ctx.Process(target=_save_all, args=(db, name, barrier, results)) for name in ("a", "b", "c")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert sum(results.get(timeout=5) for _ in workers) == 30  # each sentence saved once, from version 0
+    with Store(db) as store:
+        from bilingual.segment import text_hash
+
+        assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(30))
