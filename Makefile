@@ -29,6 +29,7 @@ test: install
 bench: install
 	$(BIN)/python bench/translate_bench.py
 	$(BIN)/python bench/align_eval.py
+	$(BIN)/python bench/app_open_bench.py
 
 lint: install
 	$(BIN)/ruff check .
