@@ -304,3 +304,184 @@ def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, 
     for problem in report.problems():
         click.echo(f"row {problem.row} ({problem.id}): {problem.outcome}: {problem.message}", err=True)
     click.echo(report.summary() + (" (dry run: nothing saved)" if dry_run else ""))
+
+
+
+# --------------------------------------------------------------------------- alignment
+
+_ALIGN_MODES = click.Choice(["auto", "parallel", "comparable"])
+
+
+def _stored_documents(store, refs: tuple[str, ...], language: str, option: str) -> list:
+    """Documents named on the command line (all of a language when none), checked for their language."""
+    if not refs:
+        return store.documents(language=language)
+    docs = []
+    for ref in refs:
+        try:
+            doc = store.document(ref)
+        except KeyError as exc:
+            raise click.BadParameter(f"no document {ref!r} in the store", param_hint=option) from exc
+        if doc.language != language:
+            raise click.BadParameter(f"{doc.name} is not {'Danish' if language == 'da' else 'English'}",
+                                     param_hint=option)
+        docs.append(doc)
+    return docs
+
+
+@main.command("align")
+@db_option
+@click.option("--source", "sources", multiple=True, metavar="DOC",
+              help="Danish document to align: id, name or path (repeatable; default: every Danish document).")
+@click.option("--target", "targets", multiple=True, metavar="DOC",
+              help="English document to align with (repeatable; default: every English document).")
+@_option("align_mode", "--mode", type=_ALIGN_MODES)
+@_option("align_threshold", "--threshold", type=click.FloatRange(min=0))
+@_option("top_k", "--top-k", type=click.IntRange(min=1))
+@_option("embedder", "--embedder", metavar="NAME|PATH")
+@_fail_cleanly
+def align_command(db: str | None, sources: tuple[str, ...], targets: tuple[str, ...], align_mode: str | None,
+                  align_threshold: float | None, top_k: int | None, embedder: str | None) -> None:
+    """Align the Danish documents in the store with the English ones, sentence by sentence.
+
+    Uses each sentence's reviewed translation, else its MT, else the Danish text itself. Keeps the
+    chosen beads and the other candidates with their scores; realigning replaces machine alignments
+    but never one a reviewer accepted or rejected. Prints one summary line per Danish document.
+    """
+    from bilingual.align import load_embedder
+    from bilingual.pipeline import align_documents
+
+    mode = setting_value("align_mode", align_mode)
+    threshold = setting_value("align_threshold", align_threshold)
+    top_k = int(setting_value("top_k", top_k))
+    with _open_store(db) as store:
+        danish = _stored_documents(store, sources, "da", "--source")
+        english = _stored_documents(store, targets, "en", "--target")
+        if not danish:
+            raise click.ClickException("there is no Danish document in the store: add some with `bilingual add`")
+        if not english:
+            raise click.ClickException("there is no English document in the store: add some with `bilingual add`")
+        model = load_embedder(embedder)
+        for doc in danish:
+            report = align_documents(store, doc.id, [d.id for d in english], mode=mode, threshold=threshold,
+                                     top_k=top_k, embedder=model)
+            if report.sentences and report.origins.get("none") == report.sentences:
+                click.echo(f"{doc.name}: no translations in the store, so the Danish text itself was aligned "
+                           "(run `bilingual translate` first for better alignments)", err=True)
+            click.echo(report.summary())
+
+
+def _read_sentences(path: str, language: str, lines: bool) -> tuple[list[str], list[bool]]:
+    """The sentences of a file (each line, or segmented) and whether each is page furniture."""
+    from bilingual.documents import decode_bytes, load_document
+    from bilingual.segment import segment_document
+
+    if lines:
+        text, _ = decode_bytes(Path(path).read_bytes(), path)
+        rows = text.replace("\r\n", "\n").replace("\r", "\n").splitlines()
+        return rows, [False] * len(rows)
+    segments = segment_document(load_document(path, language=language))
+    return [s.text for s in segments], [s.furniture is not None for s in segments]
+
+
+def _in_document_order(beads: list) -> list:
+    """Beads by Danish position; a bead with only English goes after the beads whose English comes before it."""
+    import bisect
+
+    with_src = sorted((b for b in beads if b.src), key=lambda b: b.src[0])
+    reach, top = [], -1
+    for b in with_src:
+        top = max([top, *b.tgt])
+        reach.append(top)
+    slots: dict[int, list] = {}
+    for bead in sorted((b for b in beads if not b.src), key=lambda b: b.tgt[0]):
+        slots.setdefault(bisect.bisect_left(reach, bead.tgt[0]), []).append(bead)
+    out = list(slots.get(0, []))
+    for k, bead in enumerate(with_src, start=1):
+        out.append(bead)
+        out.extend(slots.get(k, []))
+    return out
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """Neutralise a text cell that a spreadsheet would run as a formula."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+@main.command("align-files")
+@click.argument("danish", type=click.Path(exists=True, dir_okay=False))
+@click.argument("english", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--lines", is_flag=True, help="Take each line as one sentence (the format of aligner test sets).")
+@click.option("--translation", type=click.Path(exists=True, dir_okay=False),
+              help="The English translation of the Danish side, one line per Danish sentence.")
+@_option("align_mode", "--mode", type=_ALIGN_MODES)
+@_option("align_threshold", "--threshold", type=click.FloatRange(min=0))
+@_option("top_k", "--top-k", type=click.IntRange(min=1))
+@click.option("--format", "fmt", type=click.Choice(["beads", "tsv", "csv"]), default="beads", show_default=True,
+              help="beads: vecalign's [src ids]:[tgt ids]:score lines; tsv/csv: ids, score and texts.")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-", show_default=True,
+              help="Where to write the alignment.")
+@model_option
+@db_option
+@_option("embedder", "--embedder", metavar="NAME|PATH")
+@_fail_cleanly
+def align_files(danish: str, english: tuple[str, ...], lines: bool, translation: str | None, align_mode: str | None,
+                align_threshold: float | None, top_k: int | None, fmt: str, out, model: str | None, db: str | None,
+                embedder: str | None) -> None:
+    """Align a Danish file with one or more English files, without a store.
+
+    Ids are zero-based; English ids run across the ENGLISH files in the order given. Every sentence
+    appears in one bead, null beads included; page furniture is numbered but aligned with nothing.
+    Without --translation the Danish side is compared through the store's reviewed text or MT, else
+    the model's translation, else as it is; a note on stderr says which.
+    """
+    import csv
+
+    from bilingual.align import Bead, align, load_embedder
+    from bilingual.documents import decode_bytes
+    from bilingual.pipeline import translations_for_alignment
+    from bilingual.translate import load_translator
+
+    src, src_furniture = _read_sentences(danish, "da", lines)
+    tgt, tgt_furniture, tgt_doc = [], [], []
+    for k, path in enumerate(english):
+        texts, furniture = _read_sentences(path, "en", lines)
+        tgt += texts
+        tgt_furniture += furniture
+        tgt_doc += [k] * len(texts)
+    if translation:
+        given, _ = decode_bytes(Path(translation).read_bytes(), translation)
+        src_en = given.replace("\r\n", "\n").replace("\r", "\n").splitlines()
+        if len(src_en) != len(src):
+            raise click.BadParameter(f"{len(src_en)} lines, but {danish} has {len(src)} sentences",
+                                     param_hint="--translation")
+        click.echo(f"translation: {len(src_en)} lines from {translation}", err=True)
+    else:
+        src_en, note = translations_for_alignment(src, setting_value("db", db), lambda: load_translator(model))
+        click.echo(note, err=True)
+    # Page furniture keeps its number but takes no part in the search.
+    keep_s = [i for i, f in enumerate(src_furniture) if not f]
+    keep_t = [j for j, f in enumerate(tgt_furniture) if not f]
+    result = align([src_en[i] for i in keep_s], [tgt[j] for j in keep_t], tgt_doc=[tgt_doc[j] for j in keep_t],
+                   mode=setting_value("align_mode", align_mode), threshold=setting_value("align_threshold",
+                                                                                         align_threshold),
+                   top_k=int(setting_value("top_k", top_k)), embedder=load_embedder(embedder),
+                   src_da=[src[i] for i in keep_s])
+    beads = [Bead(tuple(keep_s[i] for i in b.src), tuple(keep_t[j] for j in b.tgt), b.score) for b in result.beads]
+    beads += [Bead((i,), (), 0.0) for i, f in enumerate(src_furniture) if f]
+    beads += [Bead((), (j,), 0.0) for j, f in enumerate(tgt_furniture) if f]
+    beads = _in_document_order(beads)
+    if fmt == "beads":
+        for bead in beads:
+            out.write(bead.vecalign() + "\n")
+    else:
+        writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+        writer.writerow(["danish_ids", "english_ids", "score", "danish", "english"])
+        for bead in beads:
+            writer.writerow([",".join(map(str, bead.src)), ",".join(map(str, bead.tgt)), f"{bead.score:.6f}",
+                             _spreadsheet_safe(" ".join(src[i] for i in bead.src)),
+                             _spreadsheet_safe(" ".join(tgt[j] for j in bead.tgt))])
+    linked = sum(len(b.src) for b in result.links())
+    reason = result.settings.get("auto", {}).get("reason")
+    click.echo(f"{linked} of {len(src)} Danish sentences aligned, mode {result.mode}"
+               + (f" ({reason})" if reason else ""), err=True)

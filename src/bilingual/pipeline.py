@@ -149,3 +149,159 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+@dataclass
+class AlignReport:
+    """What an alignment run of one Danish document did, for the summary line."""
+
+    source: str
+    targets: list[str]
+    mode: str
+    sentences: int = 0
+    aligned: int = 0
+    unaligned: int = 0
+    mean_score: float = 0.0
+    run_id: int | None = None
+    origins: dict[str, int] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """``002.txt: 17 sentences, 2 aligned, 15 unaligned, mean score 0.48, mode comparable (auto)``."""
+        requested = self.settings.get("mode_requested")
+        how = f" ({requested})" if requested and requested != self.mode else ""
+        return (f"{self.source}: {self.sentences} sentences, {self.aligned} aligned, {self.unaligned} unaligned, "
+                f"mean score {self.mean_score:.2f}, mode {self.mode}{how}, {len(self.targets)} English documents")
+
+
+def alignment_translations(store: Store, segments: Sequence[StoredSegment]) -> tuple[list[str], list[str], dict]:
+    """The English side of each Danish segment for alignment: an accepted or corrected review's final text,
+    else the latest MT, else the Danish text itself; also where each came from and the MT models used."""
+    hashes = {s.text_hash for s in segments}
+    reviews = store.reviews(hashes)
+    mts = store.latest_translations(hashes)
+    texts, origins, models = [], [], set()
+    for seg in segments:
+        review = reviews.get(seg.text_hash)
+        if review and review.status in ("accepted", "corrected") and review.final_text:
+            texts.append(review.final_text)
+            origins.append("review")
+        elif seg.text_hash in mts:
+            text, signature = mts[seg.text_hash]
+            texts.append(text)
+            origins.append("mt")
+            models.add(str(signature.get("model")))
+        else:
+            texts.append(seg.text)
+            origins.append("none")
+    return texts, origins, {"models": sorted(models)}
+
+
+def align_documents(store: Store, source_document_id: int, target_document_ids: Sequence[int] | None = None, *,
+                    mode: str = "auto", threshold: float | None = None, top_k: int = 3,
+                    embedder: Any = None) -> AlignReport:
+    """Align one Danish document with English ones (default: all in the store) and store the beads.
+
+    Page furniture is left out on both sides. Each Danish sentence gets its chosen bead (rank 0; a
+    bead with no English side when it has no counterpart) and its other candidates (rank 1, 2 ...).
+    Realigning replaces machine alignments, never a reviewer's accepted or rejected ones.
+    """
+    from collections import Counter
+
+    from bilingual.align import align
+
+    started = time.perf_counter()
+    source = store.document(source_document_id)
+    if source.language != "da":
+        raise ValueError(f"{source.name} is not a Danish document")
+    if target_document_ids is None:
+        targets = store.documents(language="en")
+    else:
+        targets = [store.document(t) for t in target_document_ids]
+        for doc in targets:
+            if doc.language != "en":
+                raise ValueError(f"{doc.name} is not an English document")
+    if not targets:
+        raise ValueError("there is no English document to align with: add some with `bilingual add`")
+    danish = store.segments(source.id, include_furniture=False)
+    english: list[StoredSegment] = []
+    tgt_doc: list[int] = []
+    for position, doc in enumerate(targets):
+        segs = store.segments(doc.id, include_furniture=False)
+        english.extend(segs)
+        tgt_doc.extend([position] * len(segs))
+    src_en, origins, mt_info = alignment_translations(store, danish)
+    result = align(src_en, [s.text for s in english], tgt_doc=tgt_doc, mode=mode, threshold=threshold,
+                   top_k=top_k, embedder=embedder, src_da=[s.text for s in danish])
+    rows: list[tuple[list[int], list[int], float, int, str]] = []
+    chosen_pairs: set[tuple[int, int]] = set()
+    for bead in result.beads:
+        if not bead.src:
+            continue  # English sentences without a Danish counterpart are not stored per Danish sentence
+        rows.append(([danish[i].id for i in bead.src], [english[j].id for j in bead.tgt], bead.score, 0,
+                     result.mode))
+        chosen_pairs.update((i, j) for i in bead.src for j in bead.tgt if len(bead.src) == len(bead.tgt) == 1)
+    for i, candidates in enumerate(result.candidates):
+        rank = 1
+        for j, score in candidates:
+            if (i, j) in chosen_pairs:
+                continue
+            rows.append(([danish[i].id], [english[j].id], score, rank, f"{result.mode} candidate"))
+            rank += 1
+    counts = Counter(origins)
+    signature = {**result.settings, "translation": {"review": counts["review"], "mt": counts["mt"],
+                                                    "none": counts["none"], **mt_info},
+                 "target_documents": [d.name for d in targets]}
+    run_id = store.replace_alignments(source.id, [d.id for d in targets], result.mode, signature, rows)
+    links = result.links()
+    aligned = sum(len(b.src) for b in links)
+    return AlignReport(
+        source=source.name, targets=[d.name for d in targets], mode=result.mode, sentences=len(danish),
+        aligned=aligned, unaligned=len(danish) - aligned,
+        mean_score=sum(b.score for b in links) / len(links) if links else 0.0, run_id=run_id,
+        origins=dict(counts), settings=result.settings, seconds=time.perf_counter() - started)
+
+
+def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
+                               make_translator: Callable[[], Translator] | None) -> tuple[list[str], str]:
+    """English for Danish sentences outside the store's documents: reviewed text or MT from an existing
+    store, else the model, else the Danish text itself; returns the texts and a note saying which."""
+    from bilingual.segment import text_hash
+    from bilingual.translate import ModelNotFoundError
+
+    out: list[str | None] = [None] * len(texts)
+    notes = []
+    if db is not None and Path(db).is_file() and texts:
+        with Store(db) as store:
+            hashes = [text_hash(t) for t in texts]
+            reviews = store.reviews(hashes)
+            mts = store.latest_translations(hashes)
+        for k, h in enumerate(hashes):
+            review = reviews.get(h)
+            if review and review.status in ("accepted", "corrected") and review.final_text:
+                out[k] = review.final_text
+            elif h in mts:
+                out[k] = mts[h][0]
+        found = sum(1 for t in out if t is not None)
+        if found:
+            notes.append(f"{found} from the store {db}")
+    missing = [k for k, t in enumerate(out) if t is None]
+    if missing and make_translator is not None:
+        try:
+            translator = make_translator()
+            produced = translator.translate([texts[k] for k in missing])
+            for k, text in zip(missing, produced, strict=True):
+                out[k] = text
+            notes.append(f"{len(missing)} by the model {translator.signature.get('model')}")
+            missing = []
+        except ModelNotFoundError as exc:
+            notes.append(f"no model ({str(exc).split('. To fix')[0][:160]})")
+    if missing:
+        for k in missing:
+            out[k] = texts[k]
+        notes.append(f"{len(missing)} untranslated: the Danish text itself is aligned")
+    return [t if t is not None else texts[k] for k, t in enumerate(out)], "translation: " + "; ".join(notes)

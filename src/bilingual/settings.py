@@ -36,6 +36,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("beams", None, "BILINGUAL_BEAMS", "Beam size (default: the model's generation config).", int),
         Setting("device", "auto", "BILINGUAL_DEVICE", "Torch device: auto, cpu, cuda, cuda:1 ..."),
         Setting("embedder", DEFAULT_EMBEDDER, "BILINGUAL_EMBEDDER", "Sentence-embedding model for alignment."),
+        Setting("align_mode", "auto", "BILINGUAL_ALIGN_MODE",
+                "Alignment search: auto, parallel (a translation) or comparable (related articles)."),
+        Setting("align_threshold", None, "BILINGUAL_ALIGN_THRESHOLD",
+                "Alignment threshold (default: the calibrated one of the mode: similarity 0.05 in parallel mode, "
+                "ratio margin 1.2 in comparable mode).", float),
+        Setting("top_k", 3, "BILINGUAL_TOP_K", "English candidates kept per Danish sentence.", int),
     ]
 }
 
