@@ -93,12 +93,16 @@ def main() -> None:
 @_option("batch_size", "--batch-size", type=click.IntRange(min=1))
 @_option("beams", "--beams", type=click.IntRange(min=1))
 @_option("device", "--device")
+@_option("backend", "--backend", type=click.Choice(["auto", "ct2", "transformers"], case_sensitive=False))
+@_option("quantize", "--quantize/--no-quantize", type=click.BOOL)
+@_option("threads", "--threads", type=click.IntRange(min=1))
 @click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
 @click.option("--out", type=click.File("w", encoding="utf-8"),
               help="Also write the translations as JSONL ('-' = stdout).")
 @_fail_cleanly
 def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_size: int | None, beams: int | None,
-              device: str | None, lang: str | None, out) -> None:
+              device: str | None, backend: str | None, quantize: bool | None, threads: int | None, lang: str | None,
+              out) -> None:
     """Translate the Danish sentences of FILES into the store; English files are stored as they are.
 
     Reviewed translations and the MT cache are used first; only what is missing is translated,
@@ -109,7 +113,10 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
 
     def make_translator():
         click.echo(f"loading model {setting_value('model', model)} ...", err=True)
-        return load_translator(model, beams=beams, device=device, batch_size=batch_size)
+        translator = load_translator(model, backend=backend, beams=beams, device=device, batch_size=batch_size,
+                                     quantize=quantize, threads=threads)
+        click.echo(f"engine: {translator.signature['backend']}", err=True)
+        return translator
 
     def progress(total: int):
         return _RateBar(total, "translating")
@@ -175,7 +182,7 @@ def review(db: str | None, model: str | None, port: int, address: str) -> None:
 
 @main.group()
 def model() -> None:
-    """Get and inspect translation models."""
+    """Get, convert and inspect translation models."""
 
 
 @model.command("download")
@@ -305,6 +312,24 @@ def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, 
         click.echo(f"row {problem.row} ({problem.id}): {problem.outcome}: {problem.message}", err=True)
     click.echo(report.summary() + (" (dry run: nothing saved)" if dry_run else ""))
 
+
+@model.command("convert")
+@click.argument("model_id", required=False, metavar="[ID|PATH]")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float32", "float32"]), default="int8",
+              show_default=True, help="Weight type of the converted model (int8 is the fastest on CPUs).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder to write (default: a folder under the models folder, where `translate` finds it).")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists.")
+@_fail_cleanly
+def model_convert(model_id: str | None, quantization: str, out_dir: str | None, force: bool) -> None:
+    """Convert a Marian model into a CTranslate2 folder (with its tokenizer) for the fast ct2 backend."""
+    from bilingual.translate import convert_model, resolve_model
+
+    try:
+        folder = convert_model(model_id, quantization=quantization, out=out_dir, force=force)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{resolve_model(model_id)} converted ({quantization}) to {folder}")
 
 
 # --------------------------------------------------------------------------- alignment

