@@ -267,6 +267,54 @@ def test_alignment_accept_reject_and_pick_another_candidate(review_db):
     assert "all candidates rejected" in "\n".join(c.value for c in at.caption)
 
 
+def test_qa_view_shows_exactly_the_rows_with_warnings(review_db):
+    from bilingual.quality import check_translation
+
+    segments = danish_segments(review_db)
+    reference = (ROOT / "tests" / "data" / "seed002_reference_en.txt").read_text(encoding="utf-8").splitlines()
+    assert len(reference) == len(segments)
+    with Store(review_db) as store:  # three sentences get their human translation, which passes every check
+        for seg, english in zip(segments[:3], reference[:3], strict=True):
+            store.save_review(seg.text, english, "corrected", expected_version=0, reviewer="Ben")
+    flagged = [s.id for s in segments[3:] if check_translation(s.text, fake_mt(s.text))]
+    assert 0 < len(flagged) < len(segments) - 3  # the made-up MT leaves some sentences unflagged ("Baggrund")
+
+    at = start()
+    at.selectbox(key="page_size").set_value(25).run()
+    at.radio(key="view").set_value("qa").run()
+    assert [t.key for t in at.text_area] == [f"ed_{i}" for i in flagged]
+    assert markdown_texts(at).count(":orange-badge[⚠") >= len(flagged)
+    assert sum(c.value.startswith("QA: ") for c in at.caption) == len(flagged)
+
+    # The editor's text is what is checked: a good translation typed in takes the row out of the view.
+    fixed = flagged[0]
+    index = [s.id for s in segments].index(fixed)
+    at.text_area(key=f"ed_{fixed}").input(reference[index]).run()
+    assert [t.key for t in at.text_area] == [f"ed_{i}" for i in flagged[1:]]
+    at.radio(key="view").set_value("unsaved").run()
+    assert [t.key for t in at.text_area] == [f"ed_{fixed}"]
+    assert not any(c.value.startswith("QA: ") for c in at.caption)
+    assert any("post-edit effort (TER)" in c.value for c in at.caption)
+
+
+def test_a_bead_with_no_english_side_says_so(review_db):
+    first, second = danish_segments(review_db)[:2]
+    with Store(review_db) as store:
+        danish = store.document(DANISH_SEED.name)
+        english = store.documents(language="en")[1]
+        target = store.segments(english.id, include_furniture=False)[0]
+        store.replace_alignments(danish.id, [english.id], "test", {}, [
+            ((first.id,), (), 0.0, 0, "test"),  # the aligner found no counterpart
+            ((second.id,), (target.id,), 0.8, 0, "test"), ((second.id,), (), 0.0, 1, "test")])
+    at = start()
+    assert markdown_texts(at).count("*no English counterpart*") == 1
+    assert "(empty)" not in markdown_texts(at)
+    assert any(c.value.startswith("score 0.00 · test") for c in at.caption)
+    open_popover(at, f"cands_{second.id}")
+    assert markdown_texts(at).count("*no English counterpart*") == 2
+    assert "(empty)" not in markdown_texts(at)
+
+
 def test_uploaded_files_are_imported_with_their_language(tmp_path, monkeypatch):
     monkeypatch.setenv("BILINGUAL_DB", str(tmp_path / "up.sqlite3"))
     monkeypatch.setenv("BILINGUAL_MODEL", str(tmp_path / "no-model"))

@@ -7,12 +7,14 @@ from conftest import DANISH_SEED, SEEDS
 
 from bilingual.pipeline import add_documents, segments_to_translate
 from bilingual.reviewlogic import (
+    VIEWS,
     ReviewRow,
     bead_cells,
     build_rows,
     decision_status,
     diff_counts,
     diff_html,
+    edit_effort,
     filter_rows,
     heatmap_records,
     import_upload,
@@ -26,6 +28,7 @@ from bilingual.reviewlogic import (
     paragraph_starts,
     pick_candidate,
     progress_counts,
+    row_warnings,
     save_decision,
     seed_files,
     upload_language,
@@ -204,6 +207,37 @@ def test_filters_and_search():
     assert [r.segment_id for r in filter_rows(rows, "all", "draft words", drafts={1: "some draft words"})] == [1]
     with pytest.raises(ValueError):
         filter_rows(rows, "nonsense")
+
+
+def test_qa_view_shows_exactly_the_rows_with_warnings():
+    cost, meeting = "Det kostede 332,5 millioner kroner.", "Mødet blev holdt i London."
+    rows = [row(1, source=cost, mt="It cost DKK 332.5 million."),
+            row(2, source=cost, mt="It cost DKK 335.2 million."),
+            row(3, source=meeting, mt=None),  # nothing to check yet
+            row(4, source=meeting, mt="The meeting was held in London.", status="corrected",
+                final="The meeting was held in Paris."),  # the final text counts, not the MT
+            row(5, source=meeting, mt="The meeting was held in Paris.", status="corrected",
+                final="The meeting was held in London."),
+            row(6, source=meeting, mt="Mødet blev holdt i London.", status="rejected", final="",
+                reason="a copy")]  # already judged unusable
+    assert VIEWS["qa"] == "Has QA warning"
+    assert [r.segment_id for r in filter_rows(rows, "qa")] == [2, 4]
+    assert [w.message for w in rows[1].warnings] == ["332,5 is not in the English", "335.2 is not in the Danish"]
+    assert [w.code for w in rows[3].warnings] == ["name"] and rows[4].warnings == () and rows[5].warnings == ()
+    # an unsaved draft is checked instead of the stored text
+    drafts = {2: "It cost DKK 332.5 million.", 5: "The meeting was held in Paris."}
+    assert [r.segment_id for r in filter_rows(rows, "qa", drafts=drafts)] == [4, 5]
+    assert row_warnings(rows[0], "") and row_warnings(rows[0], "")[0].code == "empty"
+    assert [r.segment_id for r in filter_rows(rows, "qa", "london")] == [4]
+
+
+def test_edit_effort_and_english_sides():
+    from bilingual.reviewlogic import Match
+
+    assert edit_effort("The meeting was in London.", "The meeting was in London.") == 0.0
+    assert edit_effort("The meeting was in London.", "The meeting was held in London.") > 0
+    assert Match(1, (20,), "English.", 2, "doc", 0.9, 0, "machine", "t").has_english
+    assert not Match(2, (), "", None, "", 0.0, 0, "machine", "t").has_english
 
 
 def test_low_score_never_flags_an_accepted_match():

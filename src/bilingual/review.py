@@ -24,11 +24,13 @@ import streamlit as st
 from bilingual.reviewlogic import (
     LOW_SCORE,
     VIEWS,
+    Match,
     ReviewRow,
     bead_cells,
     decision_status,
     diff_counts,
     diff_html,
+    edit_effort,
     filter_rows,
     heatmap_records,
     import_upload,
@@ -41,6 +43,7 @@ from bilingual.reviewlogic import (
     paragraph_starts,
     pick_candidate,
     progress_counts,
+    row_warnings,
     same_text,
     save_decision,
     seed_files,
@@ -504,6 +507,7 @@ def _row(row: ReviewRow) -> None:
     _sync_editor(row)
     text = ss[_editor_key(seg)]
     unsaved = text != ss["base"][seg][1]
+    warnings = row_warnings(row, text if unsaved else None)
     with st.container(border=True, key=f"row_{seg}"):
         header = [f"`{row.stable_id}`", STATUS_BADGES.get(row.status, row.status)]
         if row.version:
@@ -515,6 +519,8 @@ def _row(row: ReviewRow) -> None:
             header.append(":orange-badge[● unsaved changes]")
         if ss.get("focus") == seg:
             header.append(":violet-badge[next pending]")
+        header.extend(f":orange-badge[⚠ {label}]"
+                      for label in dict.fromkeys(w.label for w in warnings))
         st.markdown(" · ".join(header))
         source, mt, final, match = st.columns([3, 3, 4, 3])
         with source:
@@ -523,6 +529,8 @@ def _row(row: ReviewRow) -> None:
             _mt_cell(row, text)
         with final:
             _editor_cell(row, text)
+            if warnings:
+                st.caption("QA: " + " · ".join(md(w.message) for w in warnings))
         with match:
             _match_cell(row)
 
@@ -534,7 +542,8 @@ def _mt_cell(row: ReviewRow, text: str) -> None:
     st.markdown(md(row.mt))
     if text and not same_text(text, row.mt):
         deleted, inserted = diff_counts(row.mt, text)
-        st.caption(f"MT → final: {deleted} words out, {inserted} in")
+        st.caption(f"MT → final: {deleted} words out, {inserted} in · post-edit effort (TER) "
+                   f"{edit_effort(row.mt, text):.0f}%")
         st.html(f'<div style="font-size:0.9em;line-height:1.5">{diff_html(row.mt, text)}</div>')
 
 
@@ -600,8 +609,9 @@ def _match_cell(row: ReviewRow) -> None:
     if best is None:
         st.caption("no English match" + (" (all candidates rejected)" if row.rejected_matches else ""))
     else:
-        st.markdown(md(best.text) or "*(empty)*")
-        st.caption(f"{md(best.document)} · score {best.score:.2f} · {best.method} · "
+        st.markdown(_match_text(best))
+        where = f"{md(best.document)} · " if best.has_english else ""
+        st.caption(f"{where}score {best.score:.2f} · {best.method} · "
                    f"{ALIGNMENT_BADGES.get(best.status, best.status)}")
         with st.container(horizontal=True, gap="small"):
             st.button("Right", key=f"alok_{row.segment_id}", icon=":material/check:", type="tertiary",
@@ -618,7 +628,8 @@ def _match_cell(row: ReviewRow) -> None:
             return
         with box:
             for cand in others:
-                st.markdown(f"{md(cand.text) or '*(empty)*'}  \n{md(cand.document)} · score {cand.score:.2f} · "
+                where = f"{md(cand.document)} · " if cand.has_english else ""
+                st.markdown(f"{_match_text(cand)}  \n{where}score {cand.score:.2f} · "
                             f"{ALIGNMENT_BADGES.get(cand.status, cand.status)}")
                 if cand.status == "rejected":
                     st.button("Restore", key=f"alre_{row.segment_id}_{cand.alignment_id}", on_click=_on_alignment,
@@ -626,6 +637,13 @@ def _match_cell(row: ReviewRow) -> None:
                 else:
                     st.button("Pick this one", key=f"pick_{row.segment_id}_{cand.alignment_id}", on_click=_on_pick,
                               args=(row, cand.alignment_id))
+
+
+def _match_text(match: Match) -> str:
+    # A bead with no English side is the aligner's decision that the sentence has no counterpart.
+    if not match.has_english:
+        return "*no English counterpart*"
+    return md(match.text) or "*(empty)*"
 
 
 # --------------------------------------------------------------------------- alignment picture

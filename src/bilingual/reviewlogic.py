@@ -8,6 +8,7 @@ what a filter shows) is a plain function with unit tests.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections import Counter
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bilingual.quality import QaWarning, check_translation, post_edit_effort
 from bilingual.store import REVIEW_STATUSES, Review, StaleReviewError, Store, StoredAlignment, StoredSegment
 
 # Views of the sentence list, in the order the app offers them.
@@ -28,6 +30,7 @@ VIEWS: dict[str, str] = {
     "unsaved": "Unsaved",
     "low": "Low alignment score",
     "untranslated": "No translation",
+    "qa": "Has QA warning",
 }
 LOW_SCORE = 0.5
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
@@ -46,6 +49,11 @@ class Match:
     rank: int
     status: str
     method: str
+
+    @property
+    def has_english(self) -> bool:
+        """Whether the bead has an English side (the aligner's "no counterpart" bead has none)."""
+        return bool(self.target_ids)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,11 @@ class ReviewRow:
         if self.status in ("accepted", "corrected") and self.final is not None:
             return self.final
         return self.mt
+
+    @property
+    def warnings(self) -> tuple[QaWarning, ...]:
+        """The QA warnings of the stored text (see :func:`row_warnings`)."""
+        return row_warnings(self)
 
     @property
     def best(self) -> Match | None:
@@ -159,6 +172,34 @@ def load_rows(store: Store, document_id: int) -> list[ReviewRow]:
     targets = store.segments_by_ids(t for a in alignments for t in a.target_segment_ids)
     titles = {d.id: d.title for d in store.documents()}
     return build_rows(segments, store.reviews(hashes), mts, alignments, targets, titles)
+
+
+# --------------------------------------------------------------------------- quality
+
+
+@functools.lru_cache(maxsize=8192)
+def qa_warnings(source: str, text: str) -> tuple[QaWarning, ...]:
+    """The QA warnings of a translation, cached by text: filtering and redrawing re-check nothing."""
+    return tuple(check_translation(source, text))
+
+
+def row_warnings(row: ReviewRow, draft: str | None = None) -> tuple[QaWarning, ...]:
+    """QA warnings of the text a row shows as final: the editor's draft, else the reviewed text, else the MT.
+
+    A row with no text yet (the "No translation" view) and a rejected row (already judged unusable)
+    have none, unless the editor holds a draft.
+    """
+    if draft is not None:
+        return qa_warnings(row.source, draft)
+    if row.status == "rejected" or (row.mt is None and row.final is None):
+        return ()
+    return qa_warnings(row.source, row.stored_text)
+
+
+@functools.lru_cache(maxsize=4096)
+def edit_effort(mt: str, final: str) -> float:
+    """Post-edit effort of a final text over its MT: TER in percent, cached by the two texts."""
+    return post_edit_effort(mt, final)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -300,6 +341,7 @@ def filter_rows(rows: Sequence[ReviewRow], view: str = "all", query: str = "", *
         "unsaved": lambda r: r.segment_id in drafts,
         "low": lambda r: is_low_score(r, threshold),
         "untranslated": lambda r: r.mt is None and r.status == "pending",
+        "qa": lambda r: bool(row_warnings(r, drafts.get(r.segment_id))),
     }.get(view, lambda r: r.status == view)
     return [r for r in rows if keep(r) and matches_query(r, query, drafts.get(r.segment_id))]
 
