@@ -1,4 +1,4 @@
-# Two commands on a fresh machine: `make run` (install, translate seeds/, open the review app)
+# Two commands on a fresh machine: `make run` (install, translate and align seeds/, open the review app)
 # and `make test` (install, run the whole test suite).
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +21,9 @@ install: $(STAMP)
 run: install
 	@$(BIN)/bilingual translate --db $(DB) seeds/*.txt \
 	  || echo "bilingual: translation skipped (see the message above); the review app starts anyway."
-	$(BIN)/streamlit run app.py
+	@$(BIN)/bilingual align --db $(DB) \
+	  || echo "bilingual: alignment skipped (see the message above); the review app starts anyway."
+	BILINGUAL_DB=$(DB) $(BIN)/streamlit run app.py
 
 test: install
 	$(BIN)/python -m pytest

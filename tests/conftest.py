@@ -45,9 +45,10 @@ def store(tmp_path):
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch, tmp_path):
     """Keep tests away from the user's store and model settings."""
-    for var in ("BILINGUAL_DB", "BILINGUAL_MODEL", "BILINGUAL_BATCH_SIZE", "BILINGUAL_BEAMS", "BILINGUAL_DEVICE",
-                "BILINGUAL_BACKEND", "BILINGUAL_QUANTIZE", "BILINGUAL_THREADS", "BILINGUAL_MODELS_DIR"):
-        monkeypatch.delenv(var, raising=False)
+    from bilingual.settings import SETTINGS
+
+    for setting in SETTINGS.values():
+        monkeypatch.delenv(setting.env, raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     monkeypatch.setenv("BILINGUAL_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
