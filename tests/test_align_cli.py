@@ -10,7 +10,7 @@ from conftest import DANISH_SEED, ENGLISH_SEEDS, SEEDS
 
 from bilingual.cli import main
 from bilingual.documents import load_document
-from bilingual.gold import load_ntrex, parallel_case
+from bilingual.gold import parallel_case
 from bilingual.score import parse_bead, score_beads
 from bilingual.segment import segment_document
 from bilingual.store import Store
@@ -23,14 +23,6 @@ TRAINING_SENTENCE = "Besides air support, they train, advise and support Iraqi f
 def _no_alignment_settings(monkeypatch):
     for var in ("BILINGUAL_ALIGN_MODE", "BILINGUAL_ALIGN_THRESHOLD", "BILINGUAL_TOP_K", "BILINGUAL_EMBEDDER"):
         monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture(scope="module")
-def ntrex():
-    try:
-        return load_ntrex()
-    except FileNotFoundError as exc:  # the gold data must be there: say so instead of skipping
-        pytest.fail(str(exc))
 
 
 def run(*args, **kwargs):

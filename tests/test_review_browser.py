@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import DANISH_SEED, ROOT, SEEDS
 
+from bilingual.appserver import serve_app
 from bilingual.pipeline import translate_files
 from bilingual.segment import text_hash
 from bilingual.store import Store
@@ -41,12 +37,6 @@ def chromium_path() -> str:
                 "or set BILINGUAL_CHROMIUM to a Chromium binary")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, tiny_translator):
     """A store translated by the tiny model, and the app serving it; yields ``(url, db)``."""
@@ -62,36 +52,9 @@ def served(tmp_path_factory, tiny_translator):
             ((s.id,), (targets[i % len(targets)].id,), round(0.92 - 0.04 * i, 2), 0, "test")
             for i, s in enumerate(sources)
         ])
-    port = free_port()
-    env = dict(os.environ, BILINGUAL_DB=str(db), BILINGUAL_MODEL=str(folder / "no-model-needed"))
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start:\n" + (folder / "streamlit.log").read_text())
-            time.sleep(0.3)
+    env = {"BILINGUAL_MODEL": str(folder / "no-model-needed")}
+    with serve_app(db, folder / "streamlit.log", script=ROOT / "app.py", env=env) as url:
         yield url, db
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

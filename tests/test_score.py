@@ -12,14 +12,6 @@ GOLD = [((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3,)), ((4,), ()), ((), (4,))]
 TEST = [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,)), ((3,), ()), ((4,), (4,))]
 
 
-@pytest.fixture(scope="module")
-def ntrex():
-    try:
-        return load_ntrex()
-    except FileNotFoundError as exc:  # the gold data must be there: say so instead of skipping
-        pytest.fail(str(exc))
-
-
 def test_a_perfect_alignment_scores_one_everywhere():
     s = score_beads(GOLD, GOLD)
     assert s.as_dict() == dict.fromkeys(s.as_dict(), 1.0)

@@ -171,13 +171,11 @@ def review(db: str | None, model: str | None, port: int, address: str) -> None:
     env = dict(os.environ, BILINGUAL_DB=str(setting_value("db", db)))
     if model:
         env["BILINGUAL_MODEL"] = model
+    from bilingual.appserver import PACKAGED_SCRIPT, app_command
+
     script = Path.cwd() / "app.py"
-    if not script.is_file():
-        script = Path(__file__).with_name("streamlit_app.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", address, "--server.fileWatcherType", "none", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
-    raise SystemExit(subprocess.call(cmd, env=env))
+    raise SystemExit(subprocess.call(app_command(script if script.is_file() else PACKAGED_SCRIPT, port, address),
+                                     env=env))
 
 
 @main.group()
