@@ -191,14 +191,22 @@ def model_download(model_id: str | None, revision: str | None) -> None:
     """Download a Marian model into the Hugging Face cache (needs internet)."""
     from huggingface_hub import snapshot_download
 
-    from bilingual.translate import hub_offline, resolve_model
+    from bilingual.translate import hub_offline, hub_reachable, resolve_model
 
     model_id = resolve_model(model_id)
     if hub_offline():
         raise click.ClickException(f"HF_HUB_OFFLINE is set: unset it to download {model_id}")
+    if not hub_reachable():
+        raise click.ClickException(f"the Hugging Face hub is unreachable from here: download {model_id} on a machine "
+                                   "with internet and copy its folder over (then --model PATH)")
     try:
+        from huggingface_hub import list_repo_files
+
+        files = list_repo_files(model_id, revision=revision)
+        # Older Marian repos ship only pytorch_model.bin; take safetensors when both are there.
+        weights = "*.safetensors" if any(f.endswith(".safetensors") for f in files) else "pytorch_model.bin"
         path = snapshot_download(model_id, revision=revision,
-                                 allow_patterns=["*.json", "*.spm", "*.safetensors", "*.txt", "*.model"])
+                                 allow_patterns=["*.json", "*.spm", weights, "*.txt", "*.model"])
     except Exception as exc:  # the hub client raises many kinds of network errors
         raise click.ClickException(
             f"could not download {model_id}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}. "
