@@ -84,3 +84,13 @@ def test_model_info_on_a_local_folder_and_a_missing_model(tiny_model):
 def test_model_download_offline_is_a_clear_error():
     result = run("model", "download")
     assert result.exit_code == 1 and "HF_HUB_OFFLINE" in result.output
+
+
+def test_model_download_without_a_reachable_hub_fails_fast(monkeypatch):
+    import bilingual.translate
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(bilingual.translate, "hub_reachable", lambda timeout=3.0: False)
+    result = run("model", "download", "Helsinki-NLP/opus-mt-da-en")
+    assert result.exit_code == 1
+    assert "unreachable" in result.output and "--model PATH" in result.output
