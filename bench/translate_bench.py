@@ -18,7 +18,10 @@ fresh process so that its peak memory is its own, repeating whole passes for at 
 Then the paper limit: floating-point work per target token of this architecture and the
 machine's measured matrix-multiply throughput on the same shapes.
 
-    python bench/translate_bench.py [--sentences 48] [--seed 2024] [--model PATH]
+    python bench/translate_bench.py [--sentences 48] [--seed 2024] [--model PATH] [--agreement-only]
+
+--agreement-only runs (b), (d) and (d') once each and prints only how often their outputs are
+identical, with how peaked the model's next-token distributions are over its first greedy steps.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ MODELS = ROOT / "bench" / ".models"
 BENCH_MODEL = MODELS / "opus-mt-da-en-random"
 SPM_VOCAB = 8000
 LENGTH_RATIO = 1.1
+# The peakedness figures: the first greedy steps of this many sentences of the subset.
+PEAK_SENTENCES, PEAK_STEPS = 30, 5
 # Every engine runs under the same OpenMP policy, the one bilingual sets for itself: threads that
 # sleep while idle. Spinning threads make every torch engine several times slower as soon as
 # another process shares the cores, which would measure the machine's load, not the engines.
@@ -203,6 +208,8 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
         return {rows: gemm_throughput(OPUS_MT_DA_EN_SHAPE, rows, spec["threads"]) for rows in spec["rows"]}
     if spec["engine"] == "de":
         return interleave_d_e(spec)
+    if spec["engine"] == "peak":
+        return peakedness(spec["model"], spec["texts"], spec["steps"])
     engine, texts, beams, length = spec["engine"], spec["texts"], spec["beams"], spec["length"]
     lengths = {"min_new_tokens": length, "max_new_tokens": length + 1}
     # The libraries an engine needs are imported before the baseline: memory is the engine's own.
@@ -312,6 +319,34 @@ def interleave_d_e(spec: dict[str, Any]) -> dict[str, Any]:
     return {"passes": passes, "seconds": seconds, "sentences": len(spec["texts"]) * passes}
 
 
+def peakedness(model: str, texts: list[str], steps: int) -> dict[str, list[float]]:
+    """How peaked the model's next-token distributions are over the first greedy steps, step by step.
+
+    For each step: the mean probability of the top token, the mean logit gap between the two best
+    tokens, and that gap in units of the logits' standard deviation over the vocabulary (the
+    scale-free figure: int8 rounding moves logits by a fixed share of their spread, so it swaps the
+    top two when this gap is small). The pad token, never generated, is left out.
+    """
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer, marian = MarianTokenizer.from_pretrained(model), MarianMTModel.from_pretrained(model).eval()
+    pad = marian.config.pad_token_id
+    figures: dict[str, list[list[float]]] = {"top1": [[] for _ in range(steps)], "gap": [[] for _ in range(steps)],
+                                              "gap_sd": [[] for _ in range(steps)]}
+    with torch.inference_mode():
+        for text in texts:
+            out = marian.generate(**tokenizer(text, return_tensors="pt"), num_beams=1, min_new_tokens=steps,
+                                  max_new_tokens=steps, output_logits=True, return_dict_in_generate=True)
+            for step, logits in enumerate(out.logits[:steps]):
+                row = torch.cat([logits[0, :pad], logits[0, pad + 1:]]).float()
+                best = row.topk(2).values
+                figures["top1"][step].append(row.softmax(-1).max().item())
+                figures["gap"][step].append((best[0] - best[1]).item())
+                figures["gap_sd"][step].append(((best[0] - best[1]) / row.std()).item())
+    return {key: [sum(v) / len(v) for v in per_step] for key, per_step in figures.items()}
+
+
 def spawn(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one worker in a fresh interpreter and read its JSON result."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -340,6 +375,31 @@ def agreement(a: list[str], b: list[str]) -> tuple[float, float]:
     return same, sum(prefix) / len(prefix)
 
 
+def report_agreement(results: list[dict[str, Any]], peaks: dict[str, list[float]], random_weights: bool) -> None:
+    """Print the share of identical outputs of (b) against (d) and (d'), and the model's peakedness."""
+    by = {(r["engine"], r["beams"]): r for r in results}
+    for other in ("d", "d32"):
+        for beams in sorted({r["beams"] for r in results}):
+            if ("b", beams) in by and (other, beams) in by:
+                same, prefix = agreement(by[("b", beams)]["outputs"], by[(other, beams)]["outputs"])
+                print(f"agreement (b) vs {ENGINES[other].split(')')[0]}), beams {beams}: {same:.1%} of sentences "
+                      f"identical; {prefix:.1%} of words agree before the first difference")
+    for beams in sorted({r["beams"] for r in results}):
+        if ("b", beams) in by:
+            outputs = by[("b", beams)]["outputs"]
+            print(f"outputs of (b), beams {beams}: {len(set(outputs))} distinct among {len(outputs)} sentences")
+    steps = len(peaks["top1"])
+    print(f"peakedness, greedy steps 1..{steps}: top-1 probability "
+          + " ".join(f"{v:.3f}" for v in peaks["top1"]) + "; top1-top2 logit gap "
+          + " ".join(f"{v:.2f}" for v in peaks["gap"]) + "; the gap in standard deviations of the logits "
+          + " ".join(f"{v:.2f}" for v in peaks["gap_sd"]))
+    if random_weights:
+        print("  (random weights: after its first step the untrained model repeats the token it picked, with a wide "
+              "margin, but the first pick is the best of tens of thousands of random scores, a near tie that int8 "
+              "rounding can swap; the int8 agreement says how often it does. float32 agreement shows that the "
+              "engines compute the same thing. Rerun with --model PATH on the real model for figures that mean more.)")
+
+
 def table(results: list[dict[str, Any]], target_tokens: int) -> list[str]:
     """The raw table: one row per engine and decoding, with the ratio to (a)."""
     rows = ["| engine | beams | passes | seconds | sentences/s | target tokens/s | peak RSS MB | "
@@ -366,6 +426,9 @@ def main() -> None:
                         help="each engine repeats whole passes over the subset for at least this long")
     parser.add_argument("--model", help="a local Marian folder to measure instead of the random-weight one "
                         "(for agreement figures on real weights)")
+    parser.add_argument("--agreement-only", action="store_true",
+                        help="only the agreement of (b), (d) and (d') and the model's peakedness: one pass each, "
+                        "no timing table")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -375,6 +438,8 @@ def main() -> None:
     from bilingual.modelbuild import OPUS_MT_DA_EN_SHAPE
     from bilingual.translate import Ct2Translator, available_cores
 
+    if args.agreement_only:
+        args.engines, args.min_seconds = "b,d,d32", 0.0
     started = time.perf_counter()
     load_before = os.getloadavg()
     model = Path(args.model).resolve() if args.model else build_bench_model()
@@ -398,9 +463,18 @@ def main() -> None:
                         "min_seconds": args.min_seconds}
                 print(f"  {ENGINES[engine]}, beams {beams} ...", flush=True)
                 results.append(spawn(spec))
-            if {"d", "e"} <= set(args.engines.split(",")):
+            if {"d", "e"} <= set(args.engines.split(",")) and not args.agreement_only:
                 print(f"  (d) and (e) interleaved, beams {beams} ...", flush=True)
                 interleaved[beams] = spawn({**spec, "engine": "de", "ct2": str(ct2["int8"])})
+        print(f"  peakedness of the next-token distributions, {PEAK_SENTENCES} sentences ...", flush=True)
+        peaks = spawn({"engine": "peak", "model": str(model), "texts": texts[:PEAK_SENTENCES], "steps": PEAK_STEPS})
+    if args.agreement_only:
+        print()
+        print(f"machine: {threads} cores available, load average {load_before[0]:.2f} before / "
+              f"{os.getloadavg()[0]:.2f} after; model: {model}")
+        report_agreement(results, peaks, random_weights=not args.model)
+        print(f"\nbench time {time.perf_counter() - started:.0f} s")
+        return
     measured = spawn({"engine": "gemm", "rows": [64, 256], "threads": threads})
     # The best of the measured shapes: an upper bound for any engine on this machine.
     gemm = {"fp32": max(max(m["fp32"], m["fp32 numpy"]) for m in measured.values()),
@@ -432,20 +506,7 @@ def main() -> None:
             print(f"beams {beams}: (d)/(e) = {both['seconds']['e'] / both['seconds']['d']:.2f} interleaved in one "
                   f"process ({both['passes']} passes each: (d) {both['sentences'] / both['seconds']['d']:.2f}, "
                   f"(e) {both['sentences'] / both['seconds']['e']:.2f} sentences/s)")
-    for beams in sorted({r["beams"] for r in results}):
-        for other in ("d", "d32"):
-            if ("b", beams) in by and (other, beams) in by:
-                same, prefix = agreement(by[("b", beams)]["outputs"], by[(other, beams)]["outputs"])
-                print(f"agreement (b) vs {ENGINES[other].split(')')[0]})" + f", beams {beams}: {same:.1%} of "
-                      f"sentences identical; {prefix:.1%} of words agree before the first difference")
-    for beams in sorted({r["beams"] for r in results}):
-        if ("b", beams) in by:
-            outputs = by[("b", beams)]["outputs"]
-            print(f"outputs of (b), beams {beams}: {len(set(outputs))} distinct among {len(outputs)} sentences")
-    if not args.model:
-        print("  (random weights: the untrained model mostly repeats one token chosen at its first step, so the int8 "
-              "agreement says how often int8 rounding changes that first choice; float32 agreement shows the engines "
-              "compute the same thing. Rerun with --model PATH on the real model for figures that mean more.)")
+    report_agreement(results, peaks, random_weights=not args.model)
     for r in results:
         if r["engine"] in ("a", "e"):
             forced = set(r["checks"]["target_tokens"])

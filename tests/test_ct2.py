@@ -68,6 +68,11 @@ def test_a_converted_folder_carries_its_tokenizer_and_works_on_its_own(tiny_mode
     assert again.exit_code == 1 and "gone" in again.output
 
 
+# Only float32 is compared for equality. With int8 weights the tiny model's outputs agree on about 29%
+# of these sentences (21-29% at init std 0.5 or 2.0, greedy or 4 beams): every step of a random model is
+# a choice among near-equal scores that int8 rounding can swap, and a 24-token output needs every step
+# to agree. The init that makes int8 agree (std 0.1: 100% greedy) gives 5 distinct outputs among 143, an
+# agreement that shows nothing. int8 is checked for what it promises: the same weights and key however made.
 @pytest.mark.parametrize("beams", [1, 4])
 def test_ct2_float32_gives_exactly_the_transformers_translations(tiny_model, ct2_models, sentences, beams):
     plain = MarianTranslator(str(tiny_model), beams=beams, batch_size=4).translate(sentences)

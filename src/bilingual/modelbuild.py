@@ -74,6 +74,16 @@ def build_random_marian(out_dir: str | Path, texts: Iterable[str], shape: dict[s
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     pad = vocab["<pad>"]
     beams, max_length = shape.pop("num_beams"), shape.pop("max_length", 512)
+    # Weights at std 0.02, the default, unless the shape names another (the tiny model: 0.5, so that its
+    # outputs depend on the input). A larger std does not make a random model behave like a trained one
+    # where int8 is concerned: its first greedy pick stays the best of tens of thousands of
+    # random scores, a near tie (measured on the bench model: top1-top2 gap 0.04 logits, 0.09 standard
+    # deviations of the logits, top-1 probability below 0.001), and the steps after it repeat that pick
+    # with a wide margin (gap about 9 standard deviations). Scaling every weight to std 0.1 lowered the
+    # int8 agreement with transformers from 86% to 67% of sentences; scaling the shared embeddings to
+    # 0.1 made the later steps certain (top-1 probability 1.0) but left the first pick a near tie (0.15
+    # standard deviations) and the agreement 0%. A temperature (a scaled output layer) leaves greedy
+    # picks unchanged. `bench/translate_bench.py --agreement-only` prints these figures.
     shape_init_std = shape.pop("init_std", 0.02)
     config = MarianConfig(vocab_size=len(vocab), pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
                           forced_eos_token_id=0, share_encoder_decoder_embeddings=True, **shape)
