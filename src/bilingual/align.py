@@ -167,7 +167,7 @@ def embed(texts: Sequence[str], embedder: Any) -> np.ndarray:
 
 # --------------------------------------------------------------------------- anchors: numbers and words
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+NUMBER_PATTERN = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _ACRONYM = re.compile(r"^[A-ZÆØÅ]{2,}$")
 # Danish words that are also frequent, unrelated English words.
@@ -199,7 +199,7 @@ def parse_number(token: str, language: str) -> str | None:
 def numbers(text: str, language: str) -> set[str]:
     """The numbers of a text in canonical form (``{"332.5", "2016"}``)."""
     out = set()
-    for m in _NUMBER.finditer(text):
+    for m in NUMBER_PATTERN.finditer(text):
         token = m.group(0).rstrip(".,")
         value = parse_number(token, language)
         if value is not None:

@@ -21,8 +21,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bilingual.align import _NUMBER, canonical_word, near_identical, numbers, parse_number
-from bilingual.segment import _NEVER_FINAL
+from bilingual.align import NUMBER_PATTERN, canonical_word, near_identical, numbers, parse_number
+from bilingual.segment import NEVER_FINAL_ABBREVIATIONS
 
 # What each warning code is called on a badge, in the order the checks run.
 LABELS: dict[str, str] = {
@@ -278,7 +278,7 @@ def _sentence_initial(text: str, start: int) -> bool:
     if before[-1] == ".":
         # "bl.a. Mosul": an abbreviation that never ends a sentence is followed by a name, not a new sentence.
         last = before.split()[-1].lower().lstrip("\"'“(")
-        return last not in _NEVER_FINAL["da"]
+        return last not in NEVER_FINAL_ABBREVIATIONS["da"]
     return True
 
 
@@ -363,7 +363,7 @@ def _contains(group: tuple[str, ...], part: tuple[str, ...]) -> bool:
 def _written_numbers(text: str, language: str) -> dict[str, str]:
     """Each number of ``numbers(text, language)`` mapped to how the text writes it."""
     written: dict[str, str] = {}
-    for m in _NUMBER.finditer(text):
+    for m in NUMBER_PATTERN.finditer(text):
         token = m.group(0).rstrip(".,")
         value = parse_number(token, language)
         if value is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bilingual.documents import Document
 
 # Abbreviations that never end a sentence: a split right after one is undone.
-_NEVER_FINAL = {
+NEVER_FINAL_ABBREVIATIONS = {
     "da": {"bl.a.", "ca.", "f.eks.", "jf.", "pga.", "evt.", "inkl.", "ekskl.", "dvs.", "hhv.", "nr.", "stk.",
            "mht.", "vedr.", "iflg.", "ift.", "ifm.", "kl.", "s.", "bd.", "jvf.", "m.m.", "o.l.", "dr.", "hr.", "fr."},
     "en": {"u.s.", "u.k.", "e.g.", "i.e.", "feb.", "jan.", "mar.", "apr.", "aug.", "sep.", "sept.", "oct.",
@@ -87,7 +87,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
 
 
 def _undo_abbreviation_splits(text: str, starts: list[int], language: str) -> list[int]:
-    never, maybe = _NEVER_FINAL.get(language, set()), _MAYBE_FINAL.get(language, set())
+    never, maybe = NEVER_FINAL_ABBREVIATIONS.get(language, set()), _MAYBE_FINAL.get(language, set())
     kept = [starts[0]]
     for start in starts[1:]:
         before = _LAST_WORD.search(text[kept[-1] : start])
