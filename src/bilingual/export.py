@@ -106,14 +106,15 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
 
     docs = {d.id: d for d in store.documents()}
     wanted = [d.id for d in docs.values() if d.language == "da" and (document_ids is None or d.id in document_ids)]
-    by_id = {s.id: s for s in store.segments()}
     wanted_set = set(wanted)
-    danish = [s for s in by_id.values() if s.document_id in wanted_set and s.furniture is None]
+    danish = [s for s in store.segments(language="da", include_furniture=False) if s.document_id in wanted_set]
     hashes = {s.text_hash for s in danish}
     reviews, mts = store.reviews(hashes), store.latest_translations(hashes)
     beads: dict[int, StoredAlignment] = {}
     for doc_id in wanted:
         beads.update(choose_beads(store.alignments(doc_id)))
+    # Only the English sentences that chosen beads point at are read, not the whole store.
+    by_id = store.segments_by_ids(i for bead in beads.values() for i in bead.target_segment_ids)
     runs: dict[int, str] = {}
     records = []
     for seg in danish:
