@@ -302,38 +302,42 @@ def test_seed_files_and_uploads(store, tmp_path):
         upload_language("z.txt", b"\x00\x01binary")
 
 
-def _save_all(db: str, reviewer: str, barrier, results) -> None:
-    from bilingual.store import StaleReviewError, Store
-
-    with Store(db) as store:
-        barrier.wait()
-        saved = 0
-        for k in range(30):
-            try:
-                store.save_review(f"Sætning nummer {k}.", f"by {reviewer}", "corrected", expected_version=0,
-                                  reviewer=reviewer)
-                saved += 1
-            except StaleReviewError:
-                pass
-        results.put(saved)
-
-
 def test_reviewers_in_separate_processes_never_both_win(tmp_path):
     import multiprocessing
+    import queue
+    import time
 
+    from race_worker import save_all
+
+    from bilingual.segment import text_hash
     from bilingual.store import Store
 
-    db = str(tmp_path / "race.sqlite3")
+    db, count = str(tmp_path / "race.sqlite3"), 30
     Store(db).close()
     ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(3), ctx.Queue()
-    workers = [ctx.Process(target=_save_all, args=(db, name, barrier, results)) for name in ("a", "b", "c")]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-    assert sum(results.get(timeout=5) for _ in workers) == 30  # each sentence saved once, from version 0
+    barrier, results = ctx.Barrier(3, timeout=120), ctx.Queue()
+    # Daemon children: whatever happens, none can outlive the test run and hold it open at exit.
+    workers = [ctx.Process(target=save_all, args=(db, name, barrier, results, count), daemon=True)
+               for name in ("a", "b", "c")]
+    try:
+        for w in workers:
+            w.start()
+        reports, deadline = [], time.monotonic() + 240
+        while len(reports) < len(workers):
+            try:
+                reports.append(results.get(timeout=1))
+            except queue.Empty:
+                # A child that died before its own error handling ran never reports: stop waiting for it.
+                crashed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+                if crashed or time.monotonic() > deadline:
+                    pytest.fail(f"a reviewer process never reported; exit codes {[w.exitcode for w in workers]}")
+    finally:
+        for w in workers:
+            w.join(timeout=10)
+            if w.is_alive():
+                w.kill()
+    errors = [error for _, _, error in reports if error]
+    assert not errors, "\n".join(errors)
+    assert sum(saved for _, saved, _ in reports) == count  # each sentence saved once, from version 0
     with Store(db) as store:
-        from bilingual.segment import text_hash
-
-        assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(30))
+        assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(count))
