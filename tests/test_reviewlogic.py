@@ -303,41 +303,36 @@ def test_seed_files_and_uploads(store, tmp_path):
 
 
 def test_reviewers_in_separate_processes_never_both_win(tmp_path):
-    import multiprocessing
-    import queue
+    import os
+    import subprocess
+    import sys
     import time
-
-    from race_worker import save_all
+    from pathlib import Path
 
     from bilingual.segment import text_hash
     from bilingual.store import Store
 
-    db, count = str(tmp_path / "race.sqlite3"), 30
+    db, count, gate = tmp_path / "race.sqlite3", 30, tmp_path / "gate"
     Store(db).close()
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(3, timeout=120), ctx.Queue()
-    # Daemon children: whatever happens, none can outlive the test run and hold it open at exit.
-    workers = [ctx.Process(target=save_all, args=(db, name, barrier, results, count), daemon=True)
-               for name in ("a", "b", "c")]
+    worker = Path(__file__).with_name("race_worker.py")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    names = ("a", "b", "c")
+    procs = [subprocess.Popen([sys.executable, str(worker), str(db), name, str(count), str(gate)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
     try:
-        for w in workers:
-            w.start()
-        reports, deadline = [], time.monotonic() + 240
-        while len(reports) < len(workers):
-            try:
-                reports.append(results.get(timeout=1))
-            except queue.Empty:
-                # A child that died before its own error handling ran never reports: stop waiting for it.
-                crashed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
-                if crashed or time.monotonic() > deadline:
-                    pytest.fail(f"a reviewer process never reported; exit codes {[w.exitcode for w in workers]}")
+        deadline = time.monotonic() + 120
+        while not all(Path(f"{gate}.{name}.ready").exists() for name in names):
+            if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+                break  # a reviewer died or hangs: the return codes and stderr below say which
+            time.sleep(0.01)
+        else:
+            gate.touch()
     finally:
-        for w in workers:
-            w.join(timeout=10)
-            if w.is_alive():
-                w.kill()
-    errors = [error for _, _, error in reports if error]
-    assert not errors, "\n".join(errors)
-    assert sum(saved for _, saved, _ in reports) == count  # each sentence saved once, from version 0
+        if not gate.exists():
+            for p in procs:
+                p.kill()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(err for _, err in outputs)
+    assert sum(int(out) for out, _ in outputs) == count  # each sentence saved once, from version 0
     with Store(db) as store:
         assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(count))
