@@ -364,3 +364,77 @@ def test_heatmap_is_drawn_on_demand_with_the_chosen_beads(review_db, monkeypatch
     assert calls and calls[0][0] == 17
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert len(spec["layer"]) == 2 and spec["layer"][1]["mark"]["type"] == "square"
+
+
+def test_an_unsaved_edit_survives_a_reload_and_a_save_clears_it(review_db):
+    seg = danish_segments(review_db)[2]
+    at = start()
+    at.text_input(key="reviewer").input("Anna").run()
+    assert at.query_params["reviewer"] == "Anna"  # the name is in the address, so a reload keeps it
+    at.text_area(key=f"ed_{seg.id}").input("Half-typed English").run()
+    with Store(review_db) as store:
+        kept = store.drafts([seg.text_hash], "Anna")[seg.text_hash]
+    assert (kept.text, kept.base_version) == ("Half-typed English", 0)
+
+    # A reload: a new session whose address still names the reviewer.
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params["reviewer"] = "Anna"
+    again.run()
+    assert not again.exception
+    assert again.text_area(key=f"ed_{seg.id}").value == "Half-typed English"
+    assert any("unsaved edit" in i.value for i in again.info)
+    assert "1 unsaved" in "\n".join(c.value for c in again.caption)
+    again.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).final_text == "Half-typed English"
+    with Store(review_db) as store:
+        assert store.drafts([seg.text_hash], "Anna") == {}
+
+    # Someone else's session (no name) does not see Anna's typing.
+    other = start()
+    assert other.text_area(key=f"ed_{seg.id}").value == "Half-typed English"  # the saved text, not a draft
+    assert not any("unsaved edit" in i.value for i in other.info)
+
+
+def test_a_restored_edit_older_than_the_stored_version_is_saved_only_after_a_choice(review_db):
+    seg = danish_segments(review_db)[4]
+    at = start()
+    at.text_area(key=f"ed_{seg.id}").input("My old edit.").run()
+    with Store(review_db) as store:
+        store.save_review(seg.text, "Ben's text.", "corrected", expected_version=0, reviewer="Ben")
+    again = start()
+    assert again.text_area(key=f"ed_{seg.id}").value == "My old edit."
+    assert any("saved since" in i.value for i in again.info)
+    again.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).final_text == "Ben's text."  # refused, not overwritten
+    assert any("nothing was overwritten" in w.value for w in again.warning)
+    again.button(key=f"keepmine_{seg.id}").click().run()
+    assert (review_of(review_db, seg.text).final_text, review_of(review_db, seg.text).version) == ("My old edit.", 2)
+
+
+def test_resetting_the_editor_to_the_stored_text_forgets_the_draft(review_db):
+    seg = danish_segments(review_db)[5]
+    at = start()
+    at.text_area(key=f"ed_{seg.id}").input("Something else").run()
+    at.button(key=f"reset_{seg.id}").click().run()
+    with Store(review_db) as store:
+        assert store.drafts([seg.text_hash]) == {}
+    assert start().text_area(key=f"ed_{seg.id}").value == fake_mt(seg.text)
+
+
+def test_a_near_match_from_the_translation_memory_is_offered_and_can_be_used(review_db):
+    segments = danish_segments(review_db)
+    seg = next(s for s in segments if len(s.text) > 60)
+    near = seg.text[:-1] + " i år."  # one more phrase: a fuzzy match, not an exact one
+    with Store(review_db) as store:
+        store.save_review(near, "The reviewed English of the near sentence.", "corrected", expected_version=0,
+                          reviewer="Ben")
+    at = start()
+    tm_keys = [b.key for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]
+    assert tm_keys == [f"usetm_{seg.id}_0"]
+    assert any("Translation memory" in c.value and "by Ben" in c.value for c in at.caption)
+    at.button(key=f"usetm_{seg.id}_0").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value == "The reviewed English of the near sentence."
+    at.button(key=f"save_{seg.id}").click().run()
+    assert review_of(review_db, seg.text).final_text == "The reviewed English of the near sentence."
+    # A reviewed sentence is not offered suggestions any more.
+    assert not [b for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]

@@ -183,3 +183,25 @@ def test_two_reviewers_on_one_sentence_the_second_save_is_refused(served, browse
                                                             ("Ben's translation.", "Ben")]
     ctx_a.close()
     ctx_b.close()
+
+
+def test_an_unsaved_edit_is_back_after_a_reload(served, browser):
+    from playwright.sync_api import expect
+
+    url, db = served
+    seg = segments(db)[6]
+    context, page = open_app(browser, url)
+    set_reviewer(page, "Clara")
+    editor = row(page, seg.id).locator("textarea")
+    editor.fill("Typed, never saved.")
+    page.get_by_role("textbox", name="Reviewer").click()  # leaving the editor keeps the draft
+    expect(row(page, seg.id).get_by_text("● unsaved changes")).to_be_visible(timeout=WAIT_MS)
+    assert "reviewer=Clara" in page.url
+
+    page.reload()
+    page.locator("textarea").first.wait_for(timeout=WAIT_MS)
+    expect(page.get_by_role("textbox", name="Reviewer")).to_have_value("Clara")
+    expect(row(page, seg.id).locator("textarea")).to_have_value("Typed, never saved.")
+    expect(row(page, seg.id).get_by_text("● unsaved changes")).to_be_visible()
+    assert review_of(db, seg.text) is None  # still only a draft: nothing was saved behind the reviewer's back
+    context.close()

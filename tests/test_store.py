@@ -99,3 +99,42 @@ def test_realigning_replaces_machine_beads_but_keeps_reviewed_ones(store):
     after = {(a.source_segment_ids, a.target_segment_ids): a.status for a in store.alignments(doc_id)}
     assert after == {((1,), (10,)): "accepted", ((2,), (11,)): "rejected", ((3,), (12,)): "machine"}
     assert store.alignment_run(run)["signature"] == {"mode": "comparable"}
+
+
+def test_a_version_1_store_is_upgraded_in_place_and_keeps_its_reviews(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+    conn.execute("INSERT INTO reviews VALUES ('h', 'Hej.', NULL, 'Hello.', 'accepted', NULL, 'ana', 't', 1)")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS) >= 2
+        assert store.review("h").final_text == "Hello."
+        store.save_draft("Hej.", "Hi", base_version=1)
+        assert store.drafts([text_hash("Hej.")])[text_hash("Hej.")].text == "Hi"
+
+
+def test_drafts_are_kept_per_reviewer_and_dropped_by_that_reviewers_save(tmp_path):
+    path, h = tmp_path / "d.sqlite3", text_hash("Hej.")
+    with Store(path) as store:
+        store.save_draft("Hej.", "Hell", base_version=0, reviewer="ana")
+        store.save_draft("Hej.", "Hello", base_version=0, reviewer="ana")  # replaces, never piles up
+        store.save_draft("Hej.", "Hi", base_version=0, reviewer="bo")
+    with Store(path) as reopened:  # a draft outlives the process that wrote it
+        assert reopened.drafts([h], "ana")[h].text == "Hello"
+        assert reopened.drafts([h], "bo")[h].text == "Hi"
+        assert reopened.drafts([h]) == {}
+        reopened.save_review("Hej.", "Hello.", "corrected", expected_version=0, reviewer="ana")
+        assert reopened.drafts([h], "ana") == {}
+        assert reopened.drafts([h], "bo")[h].base_version == 0  # bo's edit stays, to be checked when bo saves
+        reopened.discard_draft(h, "bo")
+        assert reopened.drafts([h], "bo") == {}
+
+
+def test_translation_memory_holds_accepted_and_corrected_sentences_only(store):
+    store.save_review("Hej.", "Hello.", "accepted", expected_version=0)
+    store.save_review("Farvel.", "Goodbye.", "corrected", expected_version=0)
+    store.save_review("Nej.", None, "rejected", expected_version=0, reason="wrong")
+    store.save_review("Ja.", "Yes.", "pending", expected_version=0)
+    assert sorted(r.source_text for r in store.translation_memory()) == ["Farvel.", "Hej."]

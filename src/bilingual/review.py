@@ -5,15 +5,18 @@ This module only draws and wires widgets; what is saved, shown or counted is dec
 
 - ``base[segment id] = (version, text)``: the stored review the editor's text started from. A save
   sends that version to the store, so a save over someone else's newer decision is refused.
-- ``drafts[segment id] = text``: unsaved editor texts, kept when their rows leave the page.
+- ``drafts[segment id] = text``: unsaved editor texts, kept when their rows leave the page. Each is
+  also written to the store's ``drafts`` table when the editor loses focus, so a reload, a closed
+  tab or a restarted server gives the reviewer their typing back.
 - ``conflicts[segment id]``: a refused save, with the other reviewer's version, until resolved.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from bilingual.memory import FuzzyMatch, TranslationMemory
 from bilingual.reviewlogic import (
     LOW_SCORE,
     VIEWS,
@@ -49,8 +53,9 @@ from bilingual.reviewlogic import (
     seed_files,
     upload_language,
 )
+from bilingual.segment import text_hash
 from bilingual.settings import setting_value
-from bilingual.store import Review, Store, StoredDocument
+from bilingual.store import Draft, Review, Store, StoredDocument
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 10
@@ -112,6 +117,8 @@ def _init_state() -> None:
     ss.setdefault("focus", None)
     ss.setdefault("model_error", None)
     ss.setdefault("upload_round", 0)
+    # The reviewer's name travels in the address, so a reload keeps it (and with it their drafts).
+    ss.setdefault("reviewer", st.query_params.get("reviewer", ""))
 
 
 def _editor_key(segment_id: int) -> str:
@@ -174,20 +181,31 @@ def _note(segment_id: int, kind: str, message: str) -> None:
     _ss()["notes"][segment_id] = (kind, message)
 
 
-def _track_draft(segment_id: int) -> None:
-    """Record whether the editor now differs from the stored text it started from."""
+def _track_draft(segment_id: int, source: str) -> None:
+    """Record whether the editor now differs from the stored text it started from, in the session and the store."""
     ss = _ss()
     text = ss.get(_editor_key(segment_id), "")
     base = ss["base"].get(segment_id)
-    if base is not None and text == base[1]:
-        ss["drafts"].pop(segment_id, None)
-    else:
-        ss["drafts"][segment_id] = text
+    with _open_store() as store:
+        if base is not None and text == base[1]:
+            ss["drafts"].pop(segment_id, None)
+            store.discard_draft(text_hash(source), _reviewer())
+        else:
+            ss["drafts"][segment_id] = text
+            store.save_draft(source, text, base_version=base[0] if base else 0, reviewer=_reviewer())
 
 
-def _set_editor(segment_id: int, text: str) -> None:
+def _set_editor(segment_id: int, source: str, text: str) -> None:
     _ss()[_editor_key(segment_id)] = text
-    _track_draft(segment_id)
+    _track_draft(segment_id, source)
+
+
+def _on_reviewer_change() -> None:
+    name = (_ss().get("reviewer") or "").strip()
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
 
 
 def _on_save(row: ReviewRow, status: str | None = None, expected_version: int | None = None) -> None:
@@ -233,7 +251,7 @@ def _on_take_theirs(segment_id: int) -> None:
         return
     theirs: Review = conflict["theirs"]
     ss["base"][segment_id] = (theirs.version, _review_text(theirs))
-    _set_editor(segment_id, _review_text(theirs))
+    _set_editor(segment_id, theirs.source_text, _review_text(theirs))
     _note(segment_id, "info", f"Took version {theirs.version}; your text was: {conflict['mine']}")
 
 
@@ -292,8 +310,8 @@ def render_app() -> None:
 
 def _sidebar_identity() -> None:
     with st.sidebar:
-        st.text_input("Reviewer", key="reviewer", placeholder="your name",
-                      help="Stored with each decision; kept for this browser session.")
+        st.text_input("Reviewer", key="reviewer", placeholder="your name", on_change=_on_reviewer_change,
+                      help="Stored with each decision and kept in the page address, with your unsaved edits.")
         if not _reviewer():
             st.caption("Enter your name so your decisions carry it.")
 
@@ -409,8 +427,13 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
     ss = _ss()
     st.subheader(doc.title)
     counts = progress_counts(rows)
-    in_document = {r.segment_id for r in rows}
-    drafts = {seg: text for seg, text in ss["drafts"].items() if seg in in_document}
+    stored_drafts = store.drafts([r.text_hash for r in rows], _reviewer())
+    ss["stored_drafts"] = stored_drafts
+    drafts = {seg: text for seg, text in ss["drafts"].items() if seg in {r.segment_id for r in rows}}
+    for r in rows:
+        # Edits kept from an earlier visit count as unsaved until their editor is drawn and takes them.
+        if r.text_hash in stored_drafts and _editor_key(r.segment_id) not in ss:
+            drafts.setdefault(r.segment_id, stored_drafts[r.text_hash].text)
     st.progress(counts["reviewed"] / counts["total"] if counts["total"] else 0.0,
                 text=f"{counts['reviewed']} of {counts['total']} sentences reviewed")
     summary = " · ".join(f"{status} {counts[status]}" for status in ("pending", "accepted", "corrected", "rejected"))
@@ -425,12 +448,14 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
             st.rerun()
     sentences, picture = st.tabs(["Sentences", "Alignment picture"])
     with sentences:
-        _sentence_list(rows, drafts)
+        # Read the memory only when a page shows a sentence that still needs a translation.
+        _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())))
     with picture:
         _alignment_picture(store, doc, rows)
 
 
-def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str]) -> None:
+def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str],
+                   memory: Callable[[], TranslationMemory]) -> None:
     ss = _ss()
     shown = filter_rows(rows, ss.get("view", "all"), ss.get("query", ""), threshold=ss.get("threshold", LOW_SCORE),
                         drafts=drafts)
@@ -461,7 +486,7 @@ def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str]) -> None:
     for row in visible:
         if row.segment_id in opens and row.position:
             st.caption(f"¶ paragraph {row.paragraph}")
-        _row(row)
+        _row(row, memory)
     if pages > 1:
         st.caption(f"Page {page} of {pages}")
     scroll = ss.pop("scroll_to", None)
@@ -485,8 +510,11 @@ def _sync_editor(row: ReviewRow) -> None:
     seg, key = row.segment_id, _editor_key(row.segment_id)
     base = ss["base"].get(seg)
     if key not in ss:
+        stored: Draft | None = ss.get("stored_drafts", {}).get(row.text_hash)
         if seg in ss["drafts"] and base is not None:
             ss[key] = ss["drafts"][seg]
+        elif stored is not None and stored.text != row.stored_text:
+            _restore_draft(row, stored)
         else:
             ss["drafts"].pop(seg, None)
             ss[key] = row.stored_text
@@ -501,7 +529,23 @@ def _sync_editor(row: ReviewRow) -> None:
         ss["drafts"].pop(seg, None)
 
 
-def _row(row: ReviewRow) -> None:
+def _restore_draft(row: ReviewRow, draft: Draft) -> None:
+    """Put an edit kept in the store back in its editor, based on the version it was started from."""
+    ss = _ss()
+    seg = row.segment_id
+    ss[_editor_key(seg)] = draft.text
+    ss["drafts"][seg] = draft.text
+    # The save sends the draft's own base version: if the sentence was saved since, the save is
+    # refused and both texts are shown, as for any other stale edit.
+    ss["base"][seg] = (draft.base_version, row.stored_text)
+    message = f"Your unsaved edit from {draft.updated_at} is back in the editor."
+    if draft.base_version != row.version:
+        message += (f" The sentence was saved since (now version {row.version}); saving will show both texts "
+                    "before anything is overwritten.")
+    _note(seg, "info", message)
+
+
+def _row(row: ReviewRow, memory: Callable[[], TranslationMemory]) -> None:
     ss = _ss()
     seg = row.segment_id
     _sync_editor(row)
@@ -527,6 +571,8 @@ def _row(row: ReviewRow) -> None:
             st.markdown(md(row.source))
         with mt:
             _mt_cell(row, text)
+            if row.status == "pending":
+                _memory_cell(row, memory().lookup(row.source, exclude_hash=row.text_hash))
         with final:
             _editor_cell(row, text)
             if warnings:
@@ -547,19 +593,32 @@ def _mt_cell(row: ReviewRow, text: str) -> None:
         st.html(f'<div style="font-size:0.9em;line-height:1.5">{diff_html(row.mt, text)}</div>')
 
 
+def _memory_cell(row: ReviewRow, matches: list[FuzzyMatch]) -> None:
+    """The best fuzzy matches from the translation memory, with what differs in the Danish."""
+    for rank, match in enumerate(matches):
+        with st.container(border=True, key=f"tm_{row.segment_id}_{rank}"):
+            by = f" by {md(match.reviewer)}" if match.reviewer else ""
+            st.caption(f"Translation memory {match.score:.0f}% · {match.status}{by}")
+            st.html(f'<div style="font-size:0.85em;color:#555">{diff_html(match.source_text, row.source)}</div>')
+            st.markdown(md(match.target_text))
+            st.button("Use this", key=f"usetm_{row.segment_id}_{rank}", on_click=_set_editor,
+                      args=(row.segment_id, row.source, match.target_text), type="tertiary",
+                      icon=":material/input:", help="Put this reviewed translation in the editor, to adapt it")
+
+
 def _editor_cell(row: ReviewRow, text: str) -> None:
     ss = _ss()
     seg = row.segment_id
     st.text_area("Final English", key=_editor_key(seg), label_visibility="collapsed", height=110,
-                 on_change=_track_draft, args=(seg,), placeholder="Type the English translation")
+                 on_change=_track_draft, args=(seg, row.source), placeholder="Type the English translation")
     label = "Accept" if row.mt is not None and decision_status(text, row.mt) == "accepted" else "Save"
     with st.container(horizontal=True, gap="small"):
         st.button(label, key=f"save_{seg}", type="primary", on_click=_on_save, args=(row,),
                   help="Save this text (Ctrl+Enter in the editor): accepted when it is the MT unchanged, "
                        "corrected otherwise")
-        st.button("Reset to MT", key=f"reset_{seg}", on_click=_set_editor, args=(seg, row.mt or ""),
+        st.button("Reset to MT", key=f"reset_{seg}", on_click=_set_editor, args=(seg, row.source, row.mt or ""),
                   disabled=row.mt is None or text == row.mt, type="tertiary", icon=":material/undo:")
-        st.button("Copy source", key=f"copy_{seg}", on_click=_set_editor, args=(seg, row.source),
+        st.button("Copy source", key=f"copy_{seg}", on_click=_set_editor, args=(seg, row.source, row.source),
                   disabled=text == row.source, type="tertiary", icon=":material/content_copy:")
         # Popover contents are drawn only while open: a page of rows stays light in the browser.
         reject = st.popover("Reject", key=f"rejectbox_{seg}", on_change="rerun")
@@ -601,7 +660,8 @@ def _history(segment_id: int, history: list[Review], current: str) -> None:
                     + (f"  \nreason: {md(past.reason)}" if past.reason else ""))
         if text != current:
             st.button(f"Restore v{past.version}", key=f"restore_{segment_id}_{past.version}", on_click=_set_editor,
-                      args=(segment_id, text), help="Put this text back in the editor; save to keep it")
+                      args=(segment_id, past.source_text, text),
+                      help="Put this text back in the editor; save to keep it")
 
 
 def _match_cell(row: ReviewRow) -> None:

@@ -104,6 +104,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX alignments_source ON alignments(source_document_id, status);
     """,
+    # 2: unsaved edits in the review app, so a reload or a closed tab loses no typing
+    """
+    CREATE TABLE drafts (
+        text_hash TEXT NOT NULL,
+        reviewer TEXT NOT NULL DEFAULT '',
+        source_text TEXT NOT NULL,
+        text TEXT NOT NULL,
+        base_version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (text_hash, reviewer)
+    );
+    """,
 ]
 
 
@@ -166,6 +178,18 @@ class Review:
     reviewer: str | None
     updated_at: str
     version: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unsaved edit of a sentence by one reviewer ('' when unnamed), and the review version it started from."""
+
+    text_hash: str
+    reviewer: str
+    source_text: str
+    text: str
+    base_version: int
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -418,7 +442,47 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (h, new_version, source_text, mt_text, final_text, status, reason, reviewer, now),
             )
+            c.execute("DELETE FROM drafts WHERE text_hash = ? AND reviewer = ?", (h, reviewer or ""))
         return Review(h, source_text, mt_text, final_text, status, reason, reviewer, now, new_version)
+
+    def translation_memory(self) -> list[Review]:
+        """Every sentence a reviewer accepted or corrected, with its final text: the fuzzy-match memory."""
+        rows = self.conn.execute(
+            "SELECT * FROM reviews WHERE status IN ('accepted', 'corrected') AND final_text IS NOT NULL"
+            " AND final_text != '' ORDER BY updated_at, rowid"
+        )
+        return [Review(**dict(r)) for r in rows]
+
+    # -- drafts (unsaved edits)
+
+    def save_draft(self, source_text: str, text: str, *, base_version: int, reviewer: str | None = None) -> Draft:
+        """Keep an unsaved edit of a sentence (one per sentence and reviewer), replacing the previous one."""
+        draft = Draft(text_hash(source_text), reviewer or "", source_text, text, base_version, utc_now())
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO drafts (text_hash, reviewer, source_text, text, base_version, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (draft.text_hash, draft.reviewer, draft.source_text, draft.text, draft.base_version,
+                 draft.updated_at),
+            )
+        return draft
+
+    def drafts(self, hashes: Iterable[str], reviewer: str | None = None) -> dict[str, Draft]:
+        """A reviewer's unsaved edits for many text hashes."""
+        hashes = list(hashes)
+        found: dict[str, Draft] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM drafts WHERE reviewer = ? AND text_hash IN ({marks})",
+                                       [reviewer or "", *chunk]):
+                found[r["text_hash"]] = Draft(**dict(r))
+        return found
+
+    def discard_draft(self, hash_: str, reviewer: str | None = None) -> None:
+        """Forget a reviewer's unsaved edit of a sentence (after a save, or when the editor is reset)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM drafts WHERE text_hash = ? AND reviewer = ?", (hash_, reviewer or ""))
 
     def review_history(self, hash_: str) -> list[Review]:
         """Every decision ever saved for a sentence, oldest first."""
