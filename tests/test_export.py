@@ -27,6 +27,7 @@ from bilingual.export import (
     write_tmx,
 )
 from bilingual.pipeline import add_documents, translate_files
+from bilingual.quality import post_edit_effort
 from bilingual.segment import text_hash
 
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"
@@ -68,6 +69,10 @@ def tricky_records() -> list[ExportRecord]:
             alignment_method="dp", alignment_status="machine", aligner="mode:parallel|x:1",
             translator_model="m", translator_revision="r", translator_signature="model:m|rev:r",
             text_hash=text_hash(text or "tom"), review_version=i,
+            # QA messages hold commas, quotes and formula triggers, never a newline (the list separator)
+            qa_warnings=("number", "untranslated") if i % 2 else (),
+            qa_messages=("-3 is not in the English", 'Danish words in the English: "og", ikke') if i % 2 else (),
+            post_edit_effort=12.5 if i % 3 else None,
         ))
     return records
 
@@ -128,6 +133,8 @@ def test_jsonl_round_trip_one_object_per_line():
     assert len(lines) == len(records)
     first = json.loads(lines[1])
     assert set(first) == set(COLUMNS) and first["english_ids"] == ["en.txt:1:0", "en.txt:1:1"]
+    assert first["qa_warnings"] == ["number", "untranslated"] and first["post_edit_effort"] == 12.5
+    assert json.loads(lines[0])["qa_messages"] == [] and json.loads(lines[0])["post_edit_effort"] is None
     assert "første" in lines[1]  # UTF-8, not \u escapes
     assert read_jsonl(buffer.getvalue()) == records
 
@@ -158,6 +165,10 @@ def test_tmx_round_trip_and_dtd_validation():
     assert all(TMX_DATE.match(tu.get("changedate")) for tu in units)
     props = {p.get("type") for p in units[1].findall("prop")}
     assert {"x-status", "x-mt", "x-alignment-score", "x-bead", "x-english", "x-english-id"} <= props
+    assert units[1].findtext("prop[@type='x-qa-warnings']") == "number untranslated"
+    assert [p.text for p in units[1].findall("prop[@type='x-qa-message']")] == list(records[1].qa_messages)
+    # no QA prop at all on a sentence no check flagged, and no effort where there is none
+    assert not {"x-qa-warnings", "x-qa-message", "x-post-edit-effort"} & {p.get("type") for p in units[0]}
     assert read_tmx(data) == records[: len(TRICKY)]
 
 
@@ -240,6 +251,100 @@ def test_store_export_round_trips_through_every_format(aligned_store):
     write_jsonl(records, buffer)
     assert read_jsonl(buffer.getvalue()) == records
     assert read_tmx(tmx_bytes(records)) == [r for r in records if r.status in ("accepted", "corrected")]
+
+
+# --------------------------------------------------------------------------- QA warnings and post-edit effort
+
+FUND_MT = "There is DKK 332.5 million in the pool."
+FUND_FINAL = "There is a lot of money in the pool."  # drops 332.5
+CLEAN_FINAL = "Yesterday the minister visited Aarhus."
+
+
+@pytest.fixture
+def qa_store(store, tmp_path):
+    """A Danish note whose sentences cover every case of the QA fields."""
+    source = tmp_path / "pulje.txt"
+    source.write_text("Puljen til kultur\n\nDer er 332,5 mio. kr. i puljen. Ministeren besøgte Aarhus i går.\n\n"
+                      "Der blev uddelt 12 priser i 2023.\n\nFolketinget vedtog loven.\n", encoding="utf-8")
+    add_documents(store, [source], language="da")
+    title, fund, clean, prizes, unseen = store.segments(language="da", include_furniture=False)
+    assert fund.text == "Der er 332,5 mio. kr. i puljen."
+    store.put_translations([(title.text, "The culture fund"), (fund.text, FUND_MT),
+                            (clean.text, "The minister visited Aarhus yesterday."),
+                            (prizes.text, "Prizes were awarded in 2023.")], "key", SIGNATURE)
+    store.save_review(title.text, "The culture fund", "accepted", expected_version=0, reviewer="ann")
+    store.save_review(fund.text, FUND_FINAL, "corrected", expected_version=0, reviewer="ann", mt_text=FUND_MT)
+    # edited, then put back to pending: it has an MT and a final text, but no settled review
+    store.save_review(clean.text, CLEAN_FINAL, "pending", expected_version=0, reviewer="bo")
+    return store
+
+
+def test_records_carry_the_qa_warnings_of_the_exported_english(qa_store):
+    title, fund, clean, prizes, unseen = export_records(qa_store)
+    # the final text is checked, not the MT (which has the number)
+    assert fund.qa_warnings == ("number",) and fund.qa_messages == ("332,5 is not in the English",)
+    assert clean.qa_warnings == clean.qa_messages == ()
+    # without a final text the MT is checked; with neither there is nothing to check
+    assert prizes.final == "" and prizes.qa_warnings == ("number",) and "12" in prizes.qa_messages[0]
+    assert (unseen.mt, unseen.final, unseen.qa_warnings, unseen.qa_messages) == ("", "", (), ())
+
+
+def test_post_edit_effort_only_for_reviewed_sentences_with_mt_and_final(qa_store):
+    title, fund, clean, prizes, unseen = export_records(qa_store)
+    assert fund.status == "corrected" and fund.post_edit_effort == round(post_edit_effort(FUND_MT, FUND_FINAL), 2)
+    assert fund.post_edit_effort > 0
+    assert title.status == "accepted" and title.post_edit_effort == 0.0  # accepted as it was: no edits
+    assert (clean.status, clean.final) == ("pending", CLEAN_FINAL) and clean.post_edit_effort is None
+    assert prizes.post_edit_effort is None and unseen.post_edit_effort is None
+
+
+def test_qa_checks_run_once_per_record_not_per_format(qa_store, monkeypatch):
+    import bilingual.quality
+
+    calls = []
+    real = bilingual.quality.check_translation
+    monkeypatch.setattr(bilingual.quality, "check_translation", lambda da, en: calls.append(da) or real(da, en))
+    records = export_records(qa_store)
+    assert len(calls) == 4  # every sentence with an English text, once
+    for writer in (write_csv, write_jsonl, write_tmx):
+        writer(records, io.StringIO())
+    assert len(calls) == 4
+
+
+def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
+    for fmt in ("csv", "jsonl", "tmx"):
+        result = run("export", "--out", tmp_path / f"qa.{fmt}", "--db", qa_store.path)
+        assert result.exit_code == 0, result.output
+
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "qa.csv").read_text(encoding="utf-8"), newline="")))
+    assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[-3:] == ["qa_warnings", "qa_messages", "post_edit_effort"]
+    assert (rows[1]["qa_warnings"], rows[1]["qa_messages"]) == ("number", "332,5 is not in the English")
+    assert float(rows[1]["post_edit_effort"]) > 0
+    assert (rows[2]["qa_warnings"], rows[2]["qa_messages"], rows[2]["post_edit_effort"]) == ("", "", "")
+    assert rows[0]["post_edit_effort"] == "0.0" and rows[0]["qa_warnings"] == ""
+
+    lines = [json.loads(line) for line in (tmp_path / "qa.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines[1]["qa_warnings"] == ["number"] and lines[1]["qa_messages"] == ["332,5 is not in the English"]
+    assert lines[2]["qa_warnings"] == [] and lines[2]["post_edit_effort"] is None
+    assert lines[3]["qa_warnings"] == ["number"]  # pending: its MT is checked
+
+    tmx = etree.fromstring((tmp_path / "qa.tmx").read_bytes())
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(tmx), dtd.error_log.filter_from_errors()
+    title, fund = tmx.findall("body/tu")  # only the reviewed sentences
+    assert fund.get("tuid") == "pulje.txt:1:0"
+    assert fund.findtext("prop[@type='x-qa-warnings']") == "number"
+    assert fund.findtext("prop[@type='x-qa-message']") == "332,5 is not in the English"
+    assert float(fund.findtext("prop[@type='x-post-edit-effort']")) > 0
+    assert title.find("prop[@type='x-qa-warnings']") is None and title.find("prop[@type='x-qa-message']") is None
+    # every prop comes before the first tuv, as the DTD requires
+    tags = [child.tag for child in fund]
+    assert tags.index("tuv") > max(i for i, tag in enumerate(tags) if tag == "prop")
+
+    records = export_records(qa_store)
+    assert read_csv((tmp_path / "qa.csv").read_text(encoding="utf-8")) == records
+    assert read_jsonl((tmp_path / "qa.jsonl").read_text(encoding="utf-8")) == records
+    assert read_tmx((tmp_path / "qa.tmx").read_bytes()) == records[:2]
 
 
 # --------------------------------------------------------------------------- command line
@@ -396,6 +501,29 @@ def test_import_reads_a_semicolon_windows_1252_sheet_and_dry_run_saves_nothing(s
     assert store.review(first.text_hash) is None
     assert run("import-reviews", sheet, "--excel", "--db", store.path).exit_code == 0
     assert store.review(first.text_hash).final_text == "-æøå"
+
+
+def test_import_ignores_edited_qa_columns(qa_store, tmp_path):
+    store, sheet = qa_store, tmp_path / "qa.csv"
+    assert run("export", "--excel", "--out", sheet, "--db", store.path).exit_code == 0
+    edit_csv(sheet, {
+        # only the derived cells changed: nothing to apply
+        1: {"qa_warnings": "", "qa_messages": "looks fine to me", "post_edit_effort": "0"},
+        2: {"qa_warnings": "number\nname", "post_edit_effort": "=1+1"},
+        # a real edit, with a QA cell that claims the new text is flagged
+        3: {"final": "12 prizes were awarded in 2023.", "status": "corrected", "qa_warnings": "number"},
+    })
+    result = run("import-reviews", sheet, "--db", store.path)
+    assert result.exit_code == 0, result.output
+    assert "1 applied, 4 skipped, 0 stale, 0 invalid" in result.stdout
+    fund = store.segments(language="da", include_furniture=False)[1]
+    assert store.review(fund.text_hash).version == 1 and len(store.review_history(fund.text_hash)) == 1
+    # the QA fields are derived from the texts again, whatever the sheet said
+    title, fund, clean, prizes, unseen = export_records(store)
+    assert fund.qa_warnings == ("number",) and fund.post_edit_effort > 0
+    assert clean.qa_warnings == () and clean.post_edit_effort is None
+    assert (prizes.final, prizes.qa_warnings) == ("12 prizes were awarded in 2023.", ())
+    assert prizes.post_edit_effort == round(post_edit_effort("Prizes were awarded in 2023.", prizes.final), 2)
 
 
 def test_import_rejects_a_file_that_is_not_an_export(store, tmp_path):

@@ -4,6 +4,10 @@ Every format carries the same ``ExportRecord`` rows, one per Danish sentence (pa
 out); the readers here turn each format back into those rows, so an export can be checked and
 re-used by programs. ``import_reviews`` applies the ``final``/``status`` columns of a CSV edited in
 a spreadsheet, through the same optimistic version check as the review app.
+
+Each record also carries the QA warnings (``bilingual.quality``) of the English text it exports and
+the post-edit effort of a reviewed sentence; these are derived data, computed once per record in
+``export_records`` and never read back as reviews.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
 _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TMX_DATE = "%Y%m%dT%H%M%SZ"
+# Post-edit effort is a percentage (TER); two decimals are finer than any difference a reader acts on.
+EFFORT_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,17 @@ class ExportRecord:
     translator_signature: str = ""
     text_hash: str = ""
     review_version: int = 0
+    # Derived QA data, appended after the original columns so that their positions stay stable.
+    qa_warnings: tuple[str, ...] = ()
+    qa_messages: tuple[str, ...] = ()
+    post_edit_effort: float | None = None
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ExportRecord))
 _INT_FIELDS = {"paragraph", "index", "review_version"}
+_FLOAT_FIELDS = {"alignment_score", "post_edit_effort"}
+# Tuple fields: newline-joined in a CSV cell, lists in JSON.
+_LIST_FIELDS = ("english_ids", "qa_warnings", "qa_messages")
 
 
 # --------------------------------------------------------------------------- records from the store
@@ -99,6 +112,25 @@ def signature_text(mode: str | None, signature: dict[str, Any]) -> str:
     return "|".join(parts)
 
 
+def qa_fields(danish: str, mt: str, final: str, status: str) -> dict[str, Any]:
+    """The derived QA fields of a record: ``qa_warnings``, ``qa_messages`` and ``post_edit_effort``.
+
+    The warnings are those of the English text the record exports as the translation: the final
+    text if there is one, else the MT (none when there is neither). The post-edit effort (TER of the
+    MT against the final text, in percent) is given for an accepted or corrected sentence with both
+    texts, else None.
+    """
+    from bilingual.quality import check_translation, post_edit_effort
+
+    english = final if final.strip() else mt
+    warnings = check_translation(danish, english) if english.strip() else []
+    effort = None
+    if status in REVIEWED and mt.strip() and final.strip():
+        effort = round(post_edit_effort(mt, final), EFFORT_DECIMALS)
+    return {"qa_warnings": tuple(w.code for w in warnings), "qa_messages": tuple(w.message for w in warnings),
+            "post_edit_effort": effort}
+
+
 def export_records(store: Store, document_ids: Sequence[int] | None = None,
                    only_reviewed: bool = False) -> list[ExportRecord]:
     """One record per Danish sentence of the given Danish documents (all when None), in document order."""
@@ -130,16 +162,17 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
                 run = store.alignment_run(bead.run_id)
                 runs[bead.run_id] = signature_text(run["mode"], run["signature"]) if run else ""
             aligned = _aligned_fields(bead, by_id, docs, runs.get(bead.run_id or -1, ""))
+        final = (review.final_text or "") if review else ""
         records.append(ExportRecord(
             id=seg.stable_id, document=seg.document, document_title=docs[seg.document_id].title,
-            paragraph=seg.paragraph, index=seg.index, danish=seg.text, mt=mt or "",
-            final=(review.final_text or "") if review else "", status=status,
+            paragraph=seg.paragraph, index=seg.index, danish=seg.text, mt=mt or "", final=final, status=status,
             reason=(review.reason or "") if review else "", reviewer=(review.reviewer or "") if review else "",
             reviewed_at=review.updated_at if review else "",
             translator_model=str(mt_signature.get("model") or ""),
             translator_revision=str(mt_signature.get("revision") or ""),
             translator_signature=signature_string(mt_signature) if mt_signature else "",
             text_hash=seg.text_hash, review_version=review.version if review else 0, **aligned,
+            **qa_fields(seg.text, mt or "", final, status),
         ))
     return records
 
@@ -177,7 +210,7 @@ def _csv_cells(record: ExportRecord, excel: bool) -> list[str]:
     cells = []
     for name in COLUMNS:
         value = getattr(record, name)
-        if name == "english_ids":
+        if name in _LIST_FIELDS:
             value = LIST_SEPARATOR.join(value)
         if value is None:
             cells.append("")
@@ -267,10 +300,12 @@ def record_from_row(row: dict[str, Any]) -> ExportRecord:
         value = row[name]
         if name in _INT_FIELDS:
             value = int(value) if value not in ("", None) else 0
-        elif name == "alignment_score":
+        elif name in _FLOAT_FIELDS:
             value = float(value) if value not in ("", None) else None
-        elif name == "english_ids":
-            value = tuple(value) if isinstance(value, list) else tuple(value.split(LIST_SEPARATOR)) if value else ()
+        elif name in _LIST_FIELDS:
+            if isinstance(value, str):  # a CSV cell; JSON and TMX give a list
+                value = value.split(LIST_SEPARATOR) if value else ()
+            value = tuple(value)
         values[name] = value
     return ExportRecord(**values)
 
@@ -288,9 +323,10 @@ def _blank(row: dict[str, str]) -> bool:
 
 
 def record_dict(record: ExportRecord) -> dict[str, Any]:
-    """A record as a JSON-ready dict (``english_ids`` as a list)."""
+    """A record as a JSON-ready dict (``english_ids``, ``qa_warnings`` and ``qa_messages`` as lists)."""
     data = asdict(record)
-    data["english_ids"] = list(record.english_ids)
+    for name in _LIST_FIELDS:
+        data[name] = list(getattr(record, name))
     return data
 
 
@@ -310,10 +346,15 @@ def read_jsonl(text: str) -> list[ExportRecord]:
 
 # --------------------------------------------------------------------------- TMX 1.4b
 
-# Record fields a TMX file carries as <prop type="x-..."> (the rest are tu/tuv attributes and segments).
+# Record fields a TMX file carries as one <prop type="x-..."> each (the rest are tu/tuv attributes and
+# segments, or the list fields written below).
 _TMX_PROPS = tuple(
-    name for name in COLUMNS if name not in ("id", "danish", "final", "reviewer", "reviewed_at", "english_ids")
+    name for name in COLUMNS if name not in ("id", "danish", "final", "reviewer", "reviewed_at", *_LIST_FIELDS)
 )
+# QA codes are single words: one prop holds them all, space-separated, so that a CAT tool's filter on
+# "x-qa-warnings contains number" works. Messages may hold spaces and commas, so each gets its own prop.
+_QA_WARNINGS_PROP = "x-qa-warnings"
+_QA_MESSAGE_PROP = "x-qa-message"
 
 
 def xml_clean(text: str) -> str:
@@ -376,6 +417,11 @@ def write_tmx(records: Iterable[ExportRecord], out: TextIO, created: str | None 
                 out.write("      " + _element("prop", {"type": _prop_type(name)}, _prop_text(value)) + "\n")
         for english_id in r.english_ids:
             out.write("      " + _element("prop", {"type": "x-english-id"}, english_id) + "\n")
+        # The DTD wants every prop before the first tuv; QA props only when a check flagged something.
+        if r.qa_warnings:
+            out.write("      " + _element("prop", {"type": _QA_WARNINGS_PROP}, " ".join(r.qa_warnings)) + "\n")
+        for message in r.qa_messages:
+            out.write("      " + _element("prop", {"type": _QA_MESSAGE_PROP}, message) + "\n")
         out.write(f'      <tuv xml:lang="da">{_element("seg", {}, r.danish)}</tuv>\n')
         out.write(f'      <tuv xml:lang="en">{_element("seg", {}, r.final)}</tuv>\n')
         out.write("    </tu>\n")
@@ -403,13 +449,17 @@ def read_tmx(data: str | bytes) -> list[ExportRecord]:
     for tu in root.iter("tu"):
         row: dict[str, Any] = {"id": tu.get("tuid", ""), "reviewer": tu.get("changeid", ""),
                                "reviewed_at": iso_date(tu.get("changedate")) if tu.get("changedate") else ""}
-        ids = []
+        ids, codes, messages = [], [], []
         for prop in tu.findall("prop"):
             if prop.get("type") == "x-english-id":
                 ids.append(prop.text or "")
+            elif prop.get("type") == _QA_WARNINGS_PROP:
+                codes.extend((prop.text or "").split())
+            elif prop.get("type") == _QA_MESSAGE_PROP:
+                messages.append(prop.text or "")
             elif prop.get("type") in by_prop:
                 row[by_prop[prop.get("type")]] = prop.text or ""
-        row["english_ids"] = ids
+        row["english_ids"], row["qa_warnings"], row["qa_messages"] = ids, codes, messages
         segs = {tuv.get(lang): tuv.findtext("seg", "") for tuv in tu.findall("tuv")}
         row["danish"], row["final"] = segs.get("da", ""), segs.get("en", "")
         records.append(record_from_row(row))
@@ -475,7 +525,8 @@ def import_reviews(store: Store, rows: Sequence[dict[str, str]], reviewer: str,
     ``text_hash`` of the segment ``id`` differs) or when the review moved past the exported
     ``review_version``; a row equal to the current review is skipped, so importing a file twice
     changes nothing. Row numbers count the header as row 1, as a spreadsheet shows them; blank
-    rows are passed over.
+    rows are passed over. Every other column is ignored: the QA columns (``qa_warnings``,
+    ``qa_messages``, ``post_edit_effort``) are derived data, so an edited QA cell changes nothing.
     """
     for row in rows[:1]:
         _check_columns(row, REQUIRED_IMPORT_COLUMNS)
