@@ -438,3 +438,40 @@ def test_a_near_match_from_the_translation_memory_is_offered_and_can_be_used(rev
     assert review_of(review_db, seg.text).final_text == "The reviewed English of the near sentence."
     # A reviewed sentence is not offered suggestions any more.
     assert not [b for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]
+
+
+def test_a_reviewer_brings_back_a_paragraph_the_detector_left_out_and_realigns(review_db):
+    with Store(review_db) as store:
+        english = next(d for d in store.documents(language="en") if d.name.startswith("004_"))
+        promo = next(p for p in store.paragraphs(english.id) if p.detected == "promotion")
+        danish = store.document(DANISH_SEED.name)
+        first_para = store.paragraphs(danish.id)[0]
+    at = start()
+    at.text_input(key="reviewer").input("Anna").run()
+    at.selectbox(key="furniture_doc").set_value(english.id).run()
+    toggle = at.toggle(key=f"furn_{english.id}_{promo.paragraph}")
+    assert toggle.value is True  # detected as furniture: left out
+    toggle.set_value(False).run()
+    assert not at.exception
+    with Store(review_db) as store:
+        after = {p.paragraph: p for p in store.paragraphs(english.id)}[promo.paragraph]
+        assert after.furniture is None and after.set_by == "Anna"
+        assert any(s.paragraph == promo.paragraph for s in store.segments(english.id, include_furniture=False))
+    assert any("may be out of date" in w.value for w in at.warning)
+
+    # Leaving out a Danish paragraph takes its sentences off the review list.
+    at.selectbox(key="furniture_doc").set_value(danish.id).run()
+    at.toggle(key=f"furn_{danish.id}_{first_para.paragraph}").set_value(True).run()
+    shown = {b.key for b in at.button if b.key and b.key.startswith("save_")}
+    with Store(review_db) as store:
+        left_out = [s.id for s in store.segments(danish.id) if s.paragraph == first_para.paragraph]
+    assert left_out and not shown & {f"save_{i}" for i in left_out}
+
+    at.button(key="realign").click().run()
+    assert not at.exception
+    assert any("Realigned" in s.value for s in at.success)
+    with Store(review_db) as store:
+        run = store.alignment_run(max(a.run_id for a in store.alignments(danish.id) if a.run_id))
+        sources = {i for a in store.alignments(danish.id) for i in a.source_segment_ids}
+    assert english.name in run["signature"]["target_documents"]
+    assert not sources & set(left_out)

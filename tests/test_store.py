@@ -106,11 +106,14 @@ def test_a_version_1_store_is_upgraded_in_place_and_keeps_its_reviews(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
     conn.execute("INSERT INTO reviews VALUES ('h', 'Hej.', NULL, 'Hello.', 'accepted', NULL, 'ana', 't', 1)")
+    conn.execute("INSERT INTO documents VALUES (1, 'd', '', 'd', 'en', 'utf-8', 'c', 'Ads. Text.', 't')")
+    conn.execute("INSERT INTO segments VALUES (1, 1, 0, 0, 'Ads.', 'x', 0, 4, 'promotion')")
     conn.commit()
     conn.close()
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS) >= 2
         assert store.review("h").final_text == "Hello."
+        assert store.paragraphs(1)[0].detected == "promotion"  # the detector's verdict is kept beside the mark
         store.save_draft("Hej.", "Hi", base_version=1)
         assert store.drafts([text_hash("Hej.")])[text_hash("Hej.")].text == "Hi"
 
@@ -138,3 +141,46 @@ def test_translation_memory_holds_accepted_and_corrected_sentences_only(store):
     store.save_review("Nej.", None, "rejected", expected_version=0, reason="wrong")
     store.save_review("Ja.", "Yes.", "pending", expected_version=0)
     assert sorted(r.source_text for r in store.translation_memory()) == ["Farvel.", "Hej."]
+
+
+def test_a_reviewer_overrules_the_furniture_detector_per_paragraph(tmp_path):
+    from conftest import SEEDS
+
+    english = next(p for p in SEEDS if p.name.startswith("004_"))
+    path = tmp_path / "f.sqlite3"
+    with Store(path) as store:
+        doc = load_document(english)
+        doc_id, _ = store.add_document(doc, segment_document(doc))
+        paragraphs = {p.paragraph: p for p in store.paragraphs(doc_id)}
+        promo = next(p for p in paragraphs.values() if p.detected == "promotion")
+        content = max((p for p in paragraphs.values() if p.detected is None), key=lambda p: p.sentences)
+        assert "".join(promo.text.split())[:40] in "".join(doc.text.split())
+        kept_before = len(store.segments(doc_id, include_furniture=False))
+
+        assert store.set_furniture(doc_id, [promo.paragraph], furniture=False, reviewer="ana") == promo.sentences
+        assert store.set_furniture(doc_id, [promo.paragraph], furniture=False) == 0  # already content
+        assert store.set_furniture(doc_id, [content.paragraph], furniture=True, reviewer="ana") == content.sentences
+    with Store(path) as reopened:
+        after = {p.paragraph: p for p in reopened.paragraphs(doc_id)}
+        assert after[promo.paragraph].furniture is None and after[promo.paragraph].overridden
+        assert after[content.paragraph].furniture == "marked by a reviewer" and after[content.paragraph].overridden
+        assert after[content.paragraph].set_by == "ana" and after[content.paragraph].detected is None
+        kept = reopened.segments(doc_id, include_furniture=False)
+        assert len(kept) == kept_before + promo.sentences - content.sentences
+        # Back to the detector's verdict: the detector's own reason comes back with it.
+        reopened.set_furniture(doc_id, [promo.paragraph], furniture=True)
+        assert {p.paragraph: p for p in reopened.paragraphs(doc_id)}[promo.paragraph].furniture == "promotion"
+
+
+def test_leaving_out_a_paragraph_drops_the_machine_alignments_that_touch_it(store):
+    doc_id = add_seed(store)
+    segs = store.segments(doc_id)
+    first, other = segs[0], next(s for s in segs if s.paragraph != segs[0].paragraph)
+    store.replace_alignments(doc_id, [9], "parallel", {}, [((first.id,), (100,), 0.9, 0, "1-1"),
+                                                           ((other.id,), (101,), 0.8, 0, "1-1"),
+                                                           ((first.id,), (102,), 0.4, 1, "cand")])
+    accepted = store.alignments(doc_id)[2]
+    store.set_alignment_status(accepted.id, "accepted")
+    store.set_furniture(doc_id, [first.paragraph], furniture=True)
+    left = {(a.source_segment_ids, a.target_segment_ids, a.status) for a in store.alignments(doc_id)}
+    assert left == {((other.id,), (101,), "machine"), ((first.id,), (102,), "accepted")}

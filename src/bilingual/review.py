@@ -446,7 +446,9 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
         if st.button(f"Translate them with {setting_value('model')}", key="translate_missing"):
             _translate(store, [doc.id])
             st.rerun()
-    sentences, picture = st.tabs(["Sentences", "Alignment picture"])
+    sentences, picture, furniture = st.tabs(["Sentences", "Alignment picture", "Page furniture"])
+    with furniture:
+        _furniture_tab(store, doc)
     with sentences:
         # Read the memory only when a page shows a sentence that still needs a translation.
         _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())))
@@ -704,6 +706,73 @@ def _match_text(match: Match) -> str:
     if not match.has_english:
         return "*no English counterpart*"
     return md(match.text) or "*(empty)*"
+
+
+# --------------------------------------------------------------------------- page furniture
+
+FURNITURE_PREVIEW = 240
+
+
+def _on_furniture(document_id: int, paragraph: int) -> None:
+    ss = _ss()
+    leave_out = bool(ss.get(f"furn_{document_id}_{paragraph}"))
+    with _open_store() as store:
+        changed = store.set_furniture(document_id, [paragraph], furniture=leave_out, reviewer=_reviewer())
+    if changed:
+        ss.setdefault("furniture_changed", set()).add(document_id)
+
+
+def _on_realign(danish_id: int) -> None:
+    from bilingual.align import load_embedder
+    from bilingual.pipeline import align_documents
+
+    ss = _ss()
+    try:
+        with _open_store() as store:
+            report = align_documents(store, danish_id, mode=str(setting_value("align_mode")),
+                                     threshold=setting_value("align_threshold"),
+                                     top_k=int(setting_value("top_k")), embedder=load_embedder())
+    except Exception as exc:  # a missing embedder or an empty side: say so, keep the page
+        ss["realign_note"] = ("error", f"Could not realign: {type(exc).__name__}: {exc}")
+        return
+    ss["furniture_changed"] = set()
+    ss["realign_note"] = ("success", f"Realigned {report.source} ({report.mode}): {report.aligned} of "
+                                     f"{report.sentences} sentences aligned, mean score {report.mean_score:.2f}.")
+
+
+def _furniture_tab(store: Store, doc: StoredDocument) -> None:
+    """Paragraphs of any document with their page-furniture marks, each one switchable by the reviewer."""
+    ss = _ss()
+    documents = store.documents()
+    names = {d.id: f"{d.name} ({d.language}): {d.title}" for d in documents}
+    st.caption("Page furniture (comment rules, bylines, promotions, reference lists) is left out of translation, "
+               "alignment and export, never deleted. Switch a paragraph the detector got wrong.")
+    chosen = st.selectbox("Document", list(names), index=list(names).index(doc.id), format_func=names.get,
+                          key="furniture_doc")
+    if ss.get("furniture_changed"):
+        st.warning("Page furniture changed: the alignment may be out of date. A Danish paragraph brought back "
+                   "still needs its translation (the button above the sentences).")
+        st.button(f"Realign {doc.name}", key="realign", on_click=_on_realign, args=(doc.id,),
+                  icon=":material/sync_alt:")
+    note = ss.pop("realign_note", None)
+    if note is not None:
+        getattr(st, note[0])(note[1])
+    for para in store.paragraphs(chosen):
+        key = f"furn_{chosen}_{para.paragraph}"
+        ss[key] = para.furniture is not None  # the store is the truth; another reviewer may have switched it
+        left, right = st.columns([1, 5])
+        with left:
+            st.toggle("Leave out", key=key, on_change=_on_furniture, args=(chosen, para.paragraph))
+        with right:
+            text = para.text if len(para.text) <= FURNITURE_PREVIEW else para.text[:FURNITURE_PREVIEW] + " ..."
+            why = []
+            if para.furniture:
+                why.append(f":orange-badge[{md(para.furniture)}]")
+            if para.overridden:
+                verdict = para.detected or "content"
+                why.append(f":violet-badge[detector: {md(verdict)}; switched"
+                           + (f" by {md(para.set_by)}]" if para.set_by else "]"))
+            st.markdown(f"¶ {para.paragraph} · {para.sentences} sentences " + " ".join(why) + f"  \n{md(text)}")
 
 
 # --------------------------------------------------------------------------- alignment picture

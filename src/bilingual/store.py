@@ -116,7 +116,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (text_hash, reviewer)
     );
     """,
+    # 3: a reviewer can overrule the page-furniture detector per paragraph; its verdict is kept beside
+    """
+    ALTER TABLE segments ADD COLUMN detected_furniture TEXT;
+    ALTER TABLE segments ADD COLUMN furniture_set_by TEXT;
+    UPDATE segments SET detected_furniture = furniture;
+    """,
 ]
+FURNITURE_BY_REVIEWER = "marked by a reviewer"
 
 
 class StaleReviewError(RuntimeError):
@@ -178,6 +185,23 @@ class Review:
     reviewer: str | None
     updated_at: str
     version: int
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    """A paragraph of a stored document: its text, and its page-furniture mark in force and as detected."""
+
+    paragraph: int
+    text: str
+    sentences: int
+    furniture: str | None
+    detected: str | None
+    set_by: str | None
+
+    @property
+    def overridden(self) -> bool:
+        """Whether a reviewer changed the detector's verdict on this paragraph."""
+        return (self.furniture is None) != (self.detected is None)
 
 
 @dataclass(frozen=True)
@@ -286,9 +310,11 @@ class Store:
             )
             doc_id = cur.lastrowid
             c.executemany(
-                "INSERT INTO segments (document_id, paragraph, idx, text, text_hash, start, end, furniture)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture) for s in segments],
+                "INSERT INTO segments"
+                " (document_id, paragraph, idx, text, text_hash, start, end, furniture, detected_furniture)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture, s.furniture)
+                 for s in segments],
             )
         assert doc_id is not None
         return doc_id, True
@@ -331,6 +357,52 @@ class Store:
             sql += " AND s.furniture IS NULL"
         sql += " ORDER BY s.document_id, s.paragraph, s.idx"
         return [StoredSegment(**dict(r)) for r in self.conn.execute(sql, args)]
+
+    def paragraphs(self, document_id: int) -> list[StoredParagraph]:
+        """The paragraphs of a document with their page-furniture marks: the detector's and the one in force."""
+        rows = self.conn.execute(
+            "SELECT paragraph, group_concat(text, ' ') AS text, COUNT(*) AS sentences, MAX(furniture) AS furniture,"
+            " MAX(detected_furniture) AS detected, MAX(furniture_set_by) AS set_by FROM"
+            " (SELECT * FROM segments WHERE document_id = ? ORDER BY paragraph, idx) GROUP BY paragraph"
+            " ORDER BY paragraph",
+            (document_id,),
+        )
+        return [StoredParagraph(r["paragraph"], r["text"], r["sentences"], r["furniture"], r["detected"],
+                                r["set_by"]) for r in rows]
+
+    def set_furniture(self, document_id: int, paragraphs: Iterable[int], furniture: bool,
+                      reviewer: str | None = None) -> int:
+        """Mark paragraphs as page furniture (left out) or as content; return how many sentences changed.
+
+        Machine alignments that touch a sentence now left out are deleted (a realignment replaces
+        the rest); alignments a reviewer accepted or rejected stay, as decisions.
+        """
+        paragraphs = sorted(set(paragraphs))
+        if not paragraphs:
+            return 0
+        marks = ",".join("?" * len(paragraphs))
+        where = f"document_id = ? AND paragraph IN ({marks})"
+        with self.transaction() as c:
+            if furniture:
+                changed = [r[0] for r in c.execute(f"SELECT id FROM segments WHERE {where} AND furniture IS NULL",
+                                                   (document_id, *paragraphs))]
+                # Keep the detector's reason where it had one: it says more than "marked by a reviewer".
+                c.execute(f"UPDATE segments SET furniture = COALESCE(detected_furniture, ?), furniture_set_by = ?"
+                          f" WHERE {where} AND furniture IS NULL",
+                          (FURNITURE_BY_REVIEWER, reviewer or "", document_id, *paragraphs))
+                gone = set(changed)
+                stale = [
+                    r[0] for r in c.execute("SELECT id, source_segment_ids, target_segment_ids FROM alignments"
+                                            " WHERE status = 'machine'")
+                    if gone & {*json.loads(r[1]), *json.loads(r[2])}
+                ]
+                c.executemany("DELETE FROM alignments WHERE id = ?", [(i,) for i in stale])
+            else:
+                changed = [r[0] for r in c.execute(
+                    f"SELECT id FROM segments WHERE {where} AND furniture IS NOT NULL", (document_id, *paragraphs))]
+                c.execute(f"UPDATE segments SET furniture = NULL, furniture_set_by = ?"
+                          f" WHERE {where} AND furniture IS NOT NULL", (reviewer or "", document_id, *paragraphs))
+        return len(changed)
 
     def segments_by_ids(self, ids: Iterable[int]) -> dict[int, StoredSegment]:
         """Segments by store id (for alignment targets); unknown ids are left out."""
