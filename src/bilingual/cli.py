@@ -230,8 +230,8 @@ def model_info(model_id: str | None) -> None:
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tmx", "jsonl"]),
-              help="Output format (default: from the --out suffix).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tmx", "jsonl", "xliff"]),
+              help="Output format (default: from the --out suffix; .xlf and .xliff are XLIFF).")
 @click.option("--out", required=True, metavar="FILE", help="File to write ('-' = stdout).")
 @click.option("--excel", is_flag=True,
               help="CSV for spreadsheets: byte-order mark, formula-like cells prefixed with an apostrophe.")
@@ -243,10 +243,11 @@ def model_info(model_id: str | None) -> None:
 @_fail_cleanly
 def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, documents: tuple[str, ...],
                    force: bool, db: str | None) -> None:
-    """Write the reviewed, aligned sentences as CSV, TMX 1.4b or JSONL.
+    """Write the reviewed, aligned sentences as CSV, TMX 1.4b, JSONL or XLIFF 1.2.
 
     One row per Danish sentence with its MT, final text, review and aligned English sentence(s);
-    TMX holds the accepted and corrected sentences only.
+    TMX holds the accepted and corrected sentences only. XLIFF is the file to translate in a CAT tool
+    (OmegaT, Trados, memoQ, Phrase); import-reviews reads it back.
     """
     import io
     import tempfile
@@ -254,9 +255,10 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
     from bilingual.export import export_records, write_records
 
     if fmt is None:
-        fmt = Path(out).suffix.lower().lstrip(".")
-        if out == "-" or fmt not in ("csv", "tmx", "jsonl"):
-            raise click.UsageError("give --format csv|tmx|jsonl (it cannot be told from the --out name)")
+        suffix = Path(out).suffix.lower().lstrip(".")
+        fmt = {"xlf": "xliff"}.get(suffix, suffix)
+        if out == "-" or fmt not in ("csv", "tmx", "jsonl", "xliff"):
+            raise click.UsageError("give --format csv|tmx|jsonl|xliff (it cannot be told from the --out name)")
     if excel and fmt != "csv":
         raise click.UsageError("--excel only applies to --format csv")
     target = None if out == "-" else Path(out)
@@ -290,7 +292,8 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
                 raise
         Path(tmp.name).replace(target)
     left_out = f" (TMX holds accepted and corrected sentences: {len(records) - count} left out)" if fmt == "tmx" else ""
-    click.echo(f"{count} {'translation units' if fmt == 'tmx' else 'rows'} written to {out}{left_out}", err=True)
+    units = "translation units" if fmt in ("tmx", "xliff") else "rows"
+    click.echo(f"{count} {units} written to {out}{left_out}", err=True)
 
 
 @main.command("import-reviews")
@@ -303,19 +306,37 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
 @_fail_cleanly
 def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, dry_run: bool,
                            db: str | None) -> None:
-    """Apply the final and status columns of an exported CSV, edited in a spreadsheet, as reviews.
+    """Apply the reviews of an exported CSV edited in a spreadsheet, or of an XLIFF file from a CAT tool.
 
-    Rows whose Danish sentence changed, or whose review was saved again since the export, are
-    reported as stale and not applied; rows equal to the current review are skipped.
+    CSV: the final and status columns. XLIFF (.xlf, .xliff): the targets a translator edited or
+    confirmed. Rows whose Danish sentence changed, or whose review was saved again since the export,
+    are reported as stale and not applied; rows equal to the current review are skipped.
     """
-    from bilingual.export import REQUIRED_IMPORT_COLUMNS, decode_csv, import_reviews, read_csv_rows
+    from bilingual.export import (
+        REQUIRED_IMPORT_COLUMNS,
+        decode_csv,
+        import_reviews,
+        import_xliff_reviews,
+        is_xliff,
+        read_csv_rows,
+        read_xliff_units,
+    )
 
-    text = decode_csv(Path(file).read_bytes(), file)
-    rows = read_csv_rows(text, excel, required=REQUIRED_IMPORT_COLUMNS)
+    data, name = Path(file).read_bytes(), Path(file).name
+    xliff = is_xliff(data, name)
+    if xliff and excel is not None:
+        raise click.UsageError("--excel/--no-excel only apply to a CSV file")
+    # the file is read before the store is opened, so a file that is not an export changes nothing
+    units = read_xliff_units(data) if xliff else []
+    rows = [] if xliff else read_csv_rows(decode_csv(data, file), excel, required=REQUIRED_IMPORT_COLUMNS)
     with _open_store(db) as store:
-        report = import_reviews(store, rows, reviewer or f"import:{Path(file).name}", dry_run=dry_run)
+        if xliff:
+            report = import_xliff_reviews(store, units, reviewer or f"import:{name}", dry_run=dry_run)
+        else:
+            report = import_reviews(store, rows, reviewer or f"import:{name}", dry_run=dry_run)
     for problem in report.problems():
-        click.echo(f"row {problem.row} ({problem.id}): {problem.outcome}: {problem.message}", err=True)
+        where = "unit" if xliff else "row"
+        click.echo(f"{where} {problem.row} ({problem.id}): {problem.outcome}: {problem.message}", err=True)
     click.echo(report.summary() + (" (dry run: nothing saved)" if dry_run else ""))
 
 

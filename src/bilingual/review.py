@@ -400,8 +400,11 @@ def _sidebar_export(doc: StoredDocument) -> None:
 
     # A spreadsheet gets a CSV with a byte-order mark and formula-like cells neutralised.
     choices = [*FORMATS, "excel"] if "csv" in FORMATS else list(FORMATS)
-    labels = {"csv": "CSV", "excel": "CSV for spreadsheets", "tmx": "TMX 1.4b", "jsonl": "JSONL"}
-    mimes = {"csv": "text/csv", "excel": "text/csv", "tmx": "application/x-tmx+xml", "jsonl": "application/jsonl"}
+    labels = {"csv": "CSV", "excel": "CSV for spreadsheets", "tmx": "TMX 1.4b", "jsonl": "JSONL",
+              "xliff": "XLIFF 1.2 (for CAT tools)"}
+    mimes = {"csv": "text/csv", "excel": "text/csv", "tmx": "application/x-tmx+xml", "jsonl": "application/jsonl",
+             "xliff": "application/xliff+xml"}
+    suffixes = {"xliff": "xlf"}
     with st.sidebar.expander("Export"):
         whole = st.toggle("Whole store", key="export_all", help="Off: only this document.")
         choice = st.selectbox("Format", choices, key="export_format", format_func=lambda c: labels.get(c, c))
@@ -409,7 +412,8 @@ def _sidebar_export(doc: StoredDocument) -> None:
         fmt, excel = ("csv", True) if choice == "excel" else (choice, False)
         st.download_button(f"Download {labels.get(choice, choice)}",
                            partial(export_bytes, None if whole else [doc.id], fmt, excel),
-                           file_name=f"{stem}{'-excel' if excel else ''}.{fmt}", mime=mimes.get(choice),
+                           file_name=f"{stem}{'-excel' if excel else ''}.{suffixes.get(fmt, fmt)}",
+                           mime=mimes.get(choice),
                            key="export_download", on_click="ignore", icon=":material/download:")
 
 
