@@ -94,3 +94,38 @@ def test_model_download_without_a_reachable_hub_fails_fast(monkeypatch):
     result = run("model", "download", "Helsinki-NLP/opus-mt-da-en")
     assert result.exit_code == 1
     assert "unreachable" in result.output and "--model PATH" in result.output
+
+
+def test_furniture_lists_and_switches_paragraphs(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    english = next(p for p in SEEDS if p.name.startswith("004_"))
+    assert run("add", english, "--db", db).exit_code == 0
+    listing = run("furniture", english.name, "--db", db)
+    assert listing.exit_code == 0, listing.output
+    lines = {int(line.split()[0]): line for line in listing.output.splitlines()[1:]}
+    assert "left out: read also" in lines[7] and "left out: promotion" in lines[14]
+    assert lines[0].split()[1] == "content"
+
+    switched = run("furniture", english.name, "--keep", 7, "--leave-out", 0, "--reviewer", "ana", "--db", db)
+    assert switched.exit_code == 0, switched.output
+    after = {int(line.split()[0]): line for line in switched.output.splitlines()[1:-1]}
+    assert "content (detector: read also; switched by ana)" in after[7]
+    assert "left out: marked by a reviewer (detector: content; switched by ana)" in after[0]
+    assert re.search(r"^\d+ sentences changed", switched.output.splitlines()[-1])
+    from bilingual.store import Store
+
+    with Store(db) as store:
+        doc = store.document(english.name)
+        kept = {s.paragraph for s in store.segments(doc.id, include_furniture=False)}
+    assert 7 in kept and 0 not in kept
+
+
+def test_furniture_refuses_unknown_or_contradictory_paragraphs(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    run("add", DANISH_SEED, "--db", db)
+    unknown = run("furniture", DANISH_SEED.name, "--leave-out", 99, "--db", db)
+    assert unknown.exit_code == 2 and "has no paragraph 99" in unknown.output
+    both = run("furniture", DANISH_SEED.name, "--leave-out", 1, "--keep", 1, "--db", db)
+    assert both.exit_code == 2 and "both left out and kept" in both.output
+    missing = run("furniture", "nope.txt", "--db", db)
+    assert missing.exit_code == 1 and "no document 'nope.txt'" in missing.output

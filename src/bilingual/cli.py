@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,6 +145,46 @@ def add(files: tuple[str, ...], lang: str | None, db: str | None) -> None:
             n = len(store.segments(doc_id))
             furniture = sum(1 for s in store.segments(doc_id) if s.furniture)
             click.echo(f"{doc.name}: {doc.language}, {n} sentences ({furniture} page furniture), id {doc_id}")
+
+
+@main.command()
+@click.argument("document")
+@click.option("--leave-out", "leave_out", type=int, multiple=True, metavar="PARAGRAPH",
+              help="Mark a paragraph as page furniture: left out of translation, alignment and export. Repeatable.")
+@click.option("--keep", type=int, multiple=True, metavar="PARAGRAPH",
+              help="Take a paragraph back as content, whatever the detector said. Repeatable.")
+@click.option("--reviewer", help="Name recorded with the change.")
+@db_option
+@_fail_cleanly
+def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], reviewer: str | None,
+              db: str | None) -> None:
+    """List the paragraphs of DOCUMENT with their page-furniture marks, or switch some of them."""
+    if set(leave_out) & set(keep):
+        raise click.UsageError(f"paragraph(s) {sorted(set(leave_out) & set(keep))} both left out and kept")
+    with _open_store(db) as store:
+        doc = store.document(document)
+        paragraphs = store.paragraphs(doc.id)
+        unknown = sorted((set(leave_out) | set(keep)) - {p.paragraph for p in paragraphs})
+        if unknown:
+            raise click.BadParameter(f"{doc.name} has no paragraph {', '.join(map(str, unknown))} "
+                                     f"(paragraphs 0 to {len(paragraphs) - 1})", param_hint="--leave-out/--keep")
+        changed = store.set_furniture(doc.id, leave_out, furniture=True, reviewer=reviewer)
+        changed += store.set_furniture(doc.id, keep, furniture=False, reviewer=reviewer)
+        if leave_out or keep:
+            paragraphs = store.paragraphs(doc.id)
+    width = shutil.get_terminal_size((100, 20)).columns
+    click.echo(f"{doc.name} ({doc.language}): {doc.title}")
+    for p in paragraphs:
+        mark = f"left out: {p.furniture}" if p.furniture else "content"
+        if p.overridden:
+            mark += f" (detector: {p.detected or 'content'}; switched{' by ' + p.set_by if p.set_by else ''})"
+        head = f"{p.paragraph:>4}  {mark}  "
+        text = " ".join(p.text.split())
+        room = max(20, width - len(head))
+        click.echo(head + (text if len(text) <= room else text[: room - 3] + "..."))
+    if leave_out or keep:
+        click.echo(f"{changed} sentences changed. Realign to bring the alignment up to date: bilingual align"
+                   + (f" --source {doc.name}" if doc.language == "da" else ""))
 
 
 @main.command()
