@@ -64,6 +64,12 @@ def open_popover(at, key: str) -> None:
     at.run()
 
 
+def open_tab(at, label: str) -> None:
+    """Select a tab of the document view; the lazy tabs draw their contents only while selected."""
+    at.session_state["doc_tab"] = label
+    at.run()
+
+
 def markdown_texts(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -359,6 +365,8 @@ def test_heatmap_is_drawn_on_demand_with_the_chosen_beads(review_db, monkeypatch
     monkeypatch.setitem(sys.modules, "bilingual.align", fake)
     at = start()
     assert not calls and not at.get("vega_lite_chart")  # nothing is computed until asked
+    open_tab(at, "Alignment picture")
+    assert not calls
     at.button(key="heat_draw").click().run()
     assert not at.exception
     assert calls and calls[0][0] == 17
@@ -431,7 +439,7 @@ def test_a_near_match_from_the_translation_memory_is_offered_and_can_be_used(rev
     at = start()
     tm_keys = [b.key for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]
     assert tm_keys == [f"usetm_{seg.id}_0"]
-    assert any("Translation memory" in c.value and "by Ben" in c.value for c in at.caption)
+    assert any("Translation memory" in m.value and "by Ben" in m.value for m in at.markdown)
     at.button(key=f"usetm_{seg.id}_0").click().run()
     assert at.text_area(key=f"ed_{seg.id}").value == "The reviewed English of the near sentence."
     at.button(key=f"save_{seg.id}").click().run()
@@ -448,6 +456,8 @@ def test_a_reviewer_brings_back_a_paragraph_the_detector_left_out_and_realigns(r
         first_para = store.paragraphs(danish.id)[0]
     at = start()
     at.text_input(key="reviewer").input("Anna").run()
+    assert "furniture_doc" not in [w.key for w in at.selectbox]  # a closed tab draws nothing
+    open_tab(at, "Page furniture")
     at.selectbox(key="furniture_doc").set_value(english.id).run()
     toggle = at.toggle(key=f"furn_{english.id}_{promo.paragraph}")
     assert toggle.value is True  # detected as furniture: left out
@@ -475,3 +485,17 @@ def test_a_reviewer_brings_back_a_paragraph_the_detector_left_out_and_realigns(r
         sources = {i for a in store.alignments(danish.id) for i in a.source_segment_ids}
     assert english.name in run["signature"]["target_documents"]
     assert not sources & set(left_out)
+
+
+def test_only_the_best_memory_match_is_drawn_until_the_others_are_asked_for(review_db):
+    seg = next(s for s in danish_segments(review_db) if len(s.text) > 60)
+    with Store(review_db) as store:
+        for k, tail in enumerate((" i år.", " i dag.", " nu.")):
+            store.save_review(seg.text[:-1] + tail, f"Memory {k}.", "accepted", expected_version=0)
+    at = start()
+    assert [b.key for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")] == [f"usetm_{seg.id}_0"]
+    open_popover(at, f"tmmore_{seg.id}")
+    keys = [b.key for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]
+    assert keys == [f"usetm_{seg.id}_{k}" for k in range(3)]
+    at.button(key=f"usetm_{seg.id}_2").click().run()
+    assert at.text_area(key=f"ed_{seg.id}").value.startswith("Memory")

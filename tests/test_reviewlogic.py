@@ -336,3 +336,13 @@ def test_reviewers_in_separate_processes_never_both_win(tmp_path):
     assert sum(int(out) for out, _ in outputs) == count  # each sentence saved once, from version 0
     with Store(db) as store:
         assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(count))
+
+
+def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():
+    from bilingual.review import md
+    from bilingual.reviewlogic import diff_markdown
+
+    out = diff_markdown("Danmark sender 120 soldater (i alt).", "Danmark sender 150 soldater (i alt).", md)
+    assert ":red[~~120~~]" in out and ":green[**150**]" in out
+    assert out.startswith("Danmark sender ") and r"\(i alt\)\." in out
+    assert diff_markdown("Samme tekst.", "Samme tekst.", md) == md("Samme tekst.")

@@ -34,6 +34,7 @@ from bilingual.reviewlogic import (
     decision_status,
     diff_counts,
     diff_html,
+    diff_markdown,
     edit_effort,
     filter_rows,
     heatmap_records,
@@ -450,14 +451,19 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
         if st.button(f"Translate them with {setting_value('model')}", key="translate_missing"):
             _translate(store, [doc.id])
             st.rerun()
-    sentences, picture, furniture = st.tabs(["Sentences", "Alignment picture", "Page furniture"])
-    with furniture:
-        _furniture_tab(store, doc)
+    # Lazy tabs: the furniture and picture tabs run only while open, so they cost a page of
+    # sentences nothing (a long document has hundreds of paragraphs to list).
+    sentences, picture, furniture = st.tabs(["Sentences", "Alignment picture", "Page furniture"], key="doc_tab",
+                                            on_change="rerun")
+    if furniture.open:
+        with furniture:
+            _furniture_tab(store, doc)
     with sentences:
         # Read the memory only when a page shows a sentence that still needs a translation.
         _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())))
-    with picture:
-        _alignment_picture(store, doc, rows)
+    if picture.open:
+        with picture:
+            _alignment_picture(store, doc, rows)
 
 
 def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str],
@@ -600,16 +606,29 @@ def _mt_cell(row: ReviewRow, text: str) -> None:
 
 
 def _memory_cell(row: ReviewRow, matches: list[FuzzyMatch]) -> None:
-    """The best fuzzy matches from the translation memory, with what differs in the Danish."""
-    for rank, match in enumerate(matches):
-        with st.container(border=True, key=f"tm_{row.segment_id}_{rank}"):
-            by = f" by {md(match.reviewer)}" if match.reviewer else ""
-            st.caption(f"Translation memory {match.score:.0f}% · {match.status}{by}")
-            st.html(f'<div style="font-size:0.85em;color:#555">{diff_html(match.source_text, row.source)}</div>')
-            st.markdown(md(match.target_text))
-            st.button("Use this", key=f"usetm_{row.segment_id}_{rank}", on_click=_set_editor,
-                      args=(row.segment_id, row.source, match.target_text), type="tertiary",
-                      icon=":material/input:", help="Put this reviewed translation in the editor, to adapt it")
+    """The best fuzzy match from the translation memory, with what differs in the Danish; the others on demand."""
+    if not matches:
+        return
+    _memory_match(row, matches[0], 0)
+    if len(matches) > 1:
+        # Drawn only while open, like the other popovers: a page of rows stays light in the browser.
+        more = st.popover(f"{len(matches) - 1} more from memory", key=f"tmmore_{row.segment_id}", on_change="rerun")
+        if more.open:
+            with more:
+                for rank, match in enumerate(matches[1:], start=1):
+                    _memory_match(row, match, rank)
+
+
+def _memory_match(row: ReviewRow, match: FuzzyMatch, rank: int) -> None:
+    # Three elements per match (one markdown block, not caption + html + markdown): pages with
+    # many suggestions stay quick to draw.
+    with st.container(border=True, key=f"tm_{row.segment_id}_{rank}"):
+        by = f" by {md(match.reviewer)}" if match.reviewer else ""
+        st.markdown(f":gray[Translation memory {match.score:.0f}% · {match.status}{by}]  \n"
+                    f":small[{diff_markdown(match.source_text, row.source, md)}]  \n→ {md(match.target_text)}")
+        st.button("Use this", key=f"usetm_{row.segment_id}_{rank}", on_click=_set_editor,
+                  args=(row.segment_id, row.source, match.target_text), type="tertiary",
+                  icon=":material/input:", help="Put this reviewed translation in the editor, to adapt it")
 
 
 def _editor_cell(row: ReviewRow, text: str) -> None:
@@ -776,7 +795,8 @@ def _furniture_tab(store: Store, doc: StoredDocument) -> None:
                 verdict = para.detected or "content"
                 why.append(f":violet-badge[detector: {md(verdict)}; switched"
                            + (f" by {md(para.set_by)}]" if para.set_by else "]"))
-            st.markdown(f"¶ {para.paragraph} · {para.sentences} sentences " + " ".join(why) + f"  \n{md(text)}")
+            st.markdown(f"¶ {para.paragraph} · {para.sentences} sentence{'s' if para.sentences != 1 else ''} "
+                        + " ".join(why) + f"  \n{md(text)}")
 
 
 # --------------------------------------------------------------------------- alignment picture

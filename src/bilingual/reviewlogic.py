@@ -12,7 +12,7 @@ import functools
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,6 +287,23 @@ def diff_html(before: str, after: str) -> str:
             out.append(f'<ins style="background:#dcf5dc;color:#14531f;text-decoration:none">{text}</ins>')
         else:
             out.append(text)
+    return "".join(out)
+
+
+def diff_markdown(before: str, after: str, escape: Callable[[str], str]) -> str:
+    """The word diff as Streamlit markdown: deletions struck through in red, insertions in green.
+
+    ``escape`` makes a piece of text literal in markdown (the page's own escaping function).
+    """
+    out = []
+    for op, text in word_diff(before, after):
+        if op == "equal" or not text.strip():
+            out.append(escape(text))
+            continue
+        # Spaces stay outside the markers: "~~ word~~" would not be struck through.
+        lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
+        marked = f":red[~~{escape(core)}~~]" if op == "delete" else f":green[**{escape(core)}**]"
+        out.append(f"{lead}{marked}{trail}")
     return "".join(out)
 
 
