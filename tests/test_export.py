@@ -540,3 +540,31 @@ def test_the_readme_documents_every_column():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Export\n", 1)[1].split("\n## ", 1)[0]
     assert all(f"`{column}`" in section for column in COLUMNS)
+
+
+def test_a_dry_run_sees_two_rows_of_one_sentence_as_the_real_import_does(store, tmp_path):
+    # The same Danish sentence in two documents: two rows, one review (reviews are keyed by text).
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Ministeren mødtes med koalitionen.\n\nEn anden sætning i " + name + ".\n",
+                                     encoding="utf-8")
+    add_documents(store, [tmp_path / "a.txt", tmp_path / "b.txt"], language="da")
+    sheet = tmp_path / "both.csv"
+    assert run("export", "--out", sheet, "--db", store.path).exit_code == 0
+    edit_csv(sheet, {0: {"final": "The minister met the coalition.", "status": "corrected"},
+                     2: {"final": "The minister met the alliance.", "status": "corrected"},  # disagrees
+                     3: {"final": "Another sentence in b.", "status": "corrected"}}, bom=False)
+    dry = run("import-reviews", sheet, "--db", store.path, "--dry-run")
+    real = run("import-reviews", sheet, "--db", store.path)
+    for result in (dry, real):
+        assert "2 applied, 1 skipped, 1 stale, 0 invalid" in result.stdout, result.output
+        assert "row 4 (b.txt:0:0): stale: row 2 of this file already changes this sentence" in result.output
+    assert store.review(text_hash("Ministeren mødtes med koalitionen.")).final_text == "The minister met the coalition."
+
+    # Two rows that agree: the second is simply already done, in both modes.
+    agreed = tmp_path / "agreed.csv"
+    assert run("export", "--out", agreed, "--db", store.path).exit_code == 0
+    edit_csv(agreed, {0: {"final": "Met.", "status": "corrected"}, 2: {"final": "Met.", "status": "corrected"}},
+             bom=False)
+    for flag in (["--dry-run"], []):
+        result = run("import-reviews", agreed, "--db", store.path, *flag)
+        assert "1 applied, 3 skipped, 0 stale, 0 invalid" in result.stdout, result.output

@@ -764,15 +764,19 @@ def import_reviews(store: Store, rows: Sequence[dict[str, str]], reviewer: str,
     mts = store.latest_translations(wanted)
     report = ImportReport()
     numbers = range(2, len(rows) + 2) if row_numbers is None else row_numbers
+    # Rows of this file already applied (or, in a dry run, that would be), by sentence: a later row
+    # for the same sentence (the same sentence in two documents) is judged against them.
+    earlier: dict[str, tuple[int, Review]] = {}
     for number, row in zip(numbers, rows, strict=True):
         if _blank(row):
             continue
-        report.rows.append(_import_row(store, number, row, segments, mts, reviewer, dry_run))
+        report.rows.append(_import_row(store, number, row, segments, mts, reviewer, dry_run, earlier))
     return report
 
 
 def _import_row(store: Store, number: int, row: dict[str, str], segments: dict[str, StoredSegment],
-                mts: dict[str, tuple[str, dict]], reviewer: str, dry_run: bool) -> RowOutcome:
+                mts: dict[str, tuple[str, dict]], reviewer: str, dry_run: bool,
+                earlier: dict[str, tuple[int, Review]]) -> RowOutcome:
     sid, hash_ = row.get("id", "").strip(), row.get("text_hash", "").strip()
 
     def outcome(kind: str, message: str = "") -> RowOutcome:
@@ -802,24 +806,33 @@ def _import_row(store: Store, number: int, row: dict[str, str], segments: dict[s
         return outcome("invalid", "corrected with an empty final text")
     if status == "rejected" and not reason:
         return outcome("invalid", "rejected without a reason (fill the reason column)")
-    current = store.review(hash_)
+    earlier_row, current = earlier.get(hash_, (None, None))
+    if current is None:
+        current = store.review(hash_)
     before = (current.status, current.final_text or "", current.reason or "") if current else ("pending", "", "")
     # a reason only means something on a rejection, so elsewhere it does not count as a change
     if (status, final) == before[:2] and (status != "rejected" or reason == before[2]):
         return outcome("skipped")
     current_version = current.version if current else 0
+    if current_version != exported_version and earlier_row is not None:
+        return outcome("stale", f"row {earlier_row} of this file already changes this sentence (the same Danish "
+                                "sentence, exported twice) to another text")
     if current_version != exported_version:
         who = f" by {current.reviewer}" if current and current.reviewer else ""
         when = f" at {current.updated_at}" if current else ""
         return outcome("stale", f"the review was saved{who}{when} (version {current_version}) after the export "
                                 f"(version {exported_version})")
     if dry_run:
+        planned = Review(hash_, segment.text, mt, final or None, status, reason or None, reviewer, "",
+                         exported_version + 1)
+        earlier[hash_] = (number, planned)
         return outcome("applied", "dry run: not saved")
     try:
-        store.save_review(segment.text, final or None, status, expected_version=exported_version, reviewer=reviewer,
-                          mt_text=mt, reason=reason or None)
+        saved = store.save_review(segment.text, final or None, status, expected_version=exported_version,
+                                  reviewer=reviewer, mt_text=mt, reason=reason or None)
     except StaleReviewError as exc:
         return outcome("stale", str(exc))
+    earlier[hash_] = (number, saved)
     return outcome("applied")
 
 
