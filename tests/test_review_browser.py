@@ -114,6 +114,9 @@ def test_correct_and_accept_then_reload(served, browser, tmp_path):
     editor.fill("The offensive against ISIL in Mosul was on the agenda in London today.")
     editor.press("Control+Enter")
     expect(row(page, corrected.id).get_by_text("Saved as corrected (version 1).")).to_be_visible(timeout=WAIT_MS)
+    # Alt+N jumps to the next pending sentence with the cursor in its editor: no mouse needed.
+    page.keyboard.press("Alt+N")
+    expect(row(page, accepted.id).locator("textarea")).to_be_focused(timeout=WAIT_MS)
 
     # Accept another as it is.
     row(page, accepted.id).get_by_role("button", name="Accept").click()

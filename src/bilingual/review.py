@@ -61,6 +61,8 @@ from bilingual.store import Draft, Review, Store, StoredDocument
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 10
 HEATMAP_MAX_ROWS = 120
+# With Ctrl+Enter to save, a keyboard-only round: type, save, jump to the next sentence to do.
+NEXT_PENDING_KEY = "Alt+N"
 STATUS_BADGES = {
     "pending": ":gray-badge[pending]",
     "accepted": ":green-badge[accepted]",
@@ -482,7 +484,8 @@ def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str],
         if target is not None:
             index = next(i for i, r in enumerate(shown) if r.segment_id == target.segment_id)
             st.button("Next pending", key="next_pending", icon=":material/skip_next:", on_click=_on_go_to,
-                      args=(target.segment_id, page_of(index, size)), help=f"Go to {target.stable_id}")
+                      args=(target.segment_id, page_of(index, size)), shortcut=NEXT_PENDING_KEY,
+                      help=f"Go to {target.stable_id} and put the cursor in its editor ({NEXT_PENDING_KEY})")
         else:
             st.button("Next pending", key="next_pending", disabled=True, help="Nothing pending in this view")
     if not shown:
