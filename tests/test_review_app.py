@@ -499,3 +499,21 @@ def test_only_the_best_memory_match_is_drawn_until_the_others_are_asked_for(revi
     assert keys == [f"usetm_{seg.id}_{k}" for k in range(3)]
     at.button(key=f"usetm_{seg.id}_2").click().run()
     assert at.text_area(key=f"ed_{seg.id}").value.startswith("Memory")
+
+
+def test_glossary_terms_are_shown_per_sentence_and_checked_by_the_qa(review_db):
+    from bilingual.glossary import Term
+
+    with Store(review_db) as store:
+        store.add_terms([Term("koalitionen", ("the coalition",))], "terms.csv")
+    seg = next(s for s in danish_segments(review_db) if "koalitionen" in s.text.lower())
+    at = start()
+    shown = markdown_texts(at)
+    assert f"{md('koalitionen')} → {md('the coalition')}" in shown and ":orange[✗]" in shown
+    assert ":orange-badge[⚠ terminology]" in shown
+    at.session_state["view"] = "qa"
+    at.run()
+    assert f"save_{seg.id}" in {b.key for b in at.button}
+    at.text_area(key=f"ed_{seg.id}").input("The coalition met in London.").run()
+    assert ":green[✓]" in markdown_texts(at)
+    assert any("Glossary (1 term)" in e.label for e in at.expander)

@@ -578,3 +578,130 @@ def align_files(danish: str, english: tuple[str, ...], lines: bool, translation:
     reason = result.settings.get("auto", {}).get("reason")
     click.echo(f"{linked} of {len(src)} Danish sentences aligned, mode {result.mode}"
                + (f" ({reason})" if reason else ""), err=True)
+
+
+# --------------------------------------------------------------------------- glossary
+
+# Where a term added on the command line came from, shown by `glossary list`.
+_ADDED_BY_HAND = "command line"
+
+
+@main.group("glossary")
+def glossary_group() -> None:
+    """Keep a termbase of Danish→English terms; the QA check `term` flags translations that miss them."""
+
+
+@glossary_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@_fail_cleanly
+def glossary_import(file: str, db: str | None) -> None:
+    """Add the terms of a CSV/TSV (header danish,english[,note]) or TBX file to the glossary.
+
+    Several English renderings share a CSV cell separated by |, the first preferred. A term whose
+    Danish and preferred English are already there is left as it is, so importing twice adds nothing.
+    """
+    from bilingual.glossary import read_glossary
+
+    # the file is read before the store is opened, so a bad file changes nothing
+    terms = read_glossary(file)
+    with _open_store(db) as store:
+        added = store.add_terms(terms, source=Path(file).name)
+        total = len(store.terms())
+    click.echo(f"{len(terms)} terms read from {file}: {added} added, {len(terms) - added} already there "
+               f"({total} in the glossary)")
+
+
+@glossary_group.command("list")
+@db_option
+@_fail_cleanly
+def glossary_list(db: str | None) -> None:
+    """List the glossary: each Danish term, its English renderings (preferred first), note and source."""
+    with _open_store(db) as store:
+        terms = store.terms()
+    for term in terms:
+        line = f"{term.danish} → {' | '.join(term.english)}"
+        if term.note:
+            line += f"  ({term.note})"
+        if term.source:
+            line += f"  [{term.source}]"
+        click.echo(line)
+    click.echo(f"{len(terms)} terms", err=True)
+
+
+@glossary_group.command("add")
+@click.argument("danish")
+@click.argument("english")
+@click.option("--note", default="", help="A note for the translator (usage, context).")
+@db_option
+@_fail_cleanly
+def glossary_add(danish: str, english: str, note: str, db: str | None) -> None:
+    """Add one term: DANISH and its ENGLISH rendering(s), several separated by |, the first preferred."""
+    from bilingual.glossary import Term, split_renderings
+
+    term = Term(danish, split_renderings(english), note)
+    with _open_store(db) as store:
+        added = store.add_terms([term], source=_ADDED_BY_HAND)
+    click.echo(f"{'added' if added else 'already there'}: {term.danish} → {' | '.join(term.english)}")
+
+
+@glossary_group.command("remove")
+@click.argument("danish")
+@db_option
+@_fail_cleanly
+def glossary_remove(danish: str, db: str | None) -> None:
+    """Remove every entry of a Danish term (case does not count)."""
+    with _open_store(db) as store:
+        removed = store.remove_term(danish)
+    if not removed:
+        raise click.ClickException(f"{danish!r} is not in the glossary")
+    click.echo(f"{removed} {'entry' if removed == 1 else 'entries'} of {danish!r} removed")
+
+
+@glossary_group.command("check")
+@click.option("--document", "documents", multiple=True, metavar="DOC",
+              help="A Danish document (id, name or path); repeatable. Default: all.")
+@db_option
+@_fail_cleanly
+def glossary_check(documents: tuple[str, ...], db: str | None) -> None:
+    """Show, per Danish sentence, the glossary terms found and whether its English renders them.
+
+    The English is the reviewed text, else the latest MT. Ends with `N terms found, M not rendered`.
+    """
+    from bilingual.glossary import Glossary, expected_text, term_rendered
+
+    with _open_store(db) as store:
+        glossary = Glossary(store.terms())
+        if not glossary:
+            raise click.ClickException("the glossary is empty: add terms with `bilingual glossary import FILE`")
+        docs = _stored_documents(store, documents, "da", "--document")
+        wanted = {d.id for d in docs}
+        segments = [s for s in store.segments(language="da", include_furniture=False) if s.document_id in wanted]
+        hashes = {s.text_hash for s in segments}
+        reviews, mts = store.reviews(hashes), store.latest_translations(hashes)
+    found = not_rendered = untranslated = 0
+    for seg in segments:
+        hits = glossary.find(seg.text)
+        if not hits:
+            continue
+        review = reviews.get(seg.text_hash)
+        if review and (review.final_text or "").strip():
+            english, origin = review.final_text or "", "reviewed"
+        else:
+            english, origin = mts.get(seg.text_hash, ("", {}))[0], "MT"
+        click.echo(f"{seg.stable_id}  {seg.text}")
+        if english.strip():
+            click.echo(f"  {origin}: {english}")
+        for hit in hits:
+            found += 1
+            if not english.strip():
+                untranslated += 1
+                verdict = "no English yet"
+            elif term_rendered(english, hit.term):
+                verdict = "rendered"
+            else:
+                not_rendered += 1
+                verdict = "NOT rendered"
+            click.echo(f"    {hit.text} → {expected_text(hit.term)}: {verdict}")
+    tail = f", {untranslated} in sentences with no English yet" if untranslated else ""
+    click.echo(f"{found} terms found, {not_rendered} not rendered{tail}")

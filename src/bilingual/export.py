@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bilingual import __version__
+from bilingual.glossary import Glossary
 from bilingual.store import REVIEW_STATUSES, Review, StaleReviewError, Store, StoredAlignment, StoredSegment
 
 FORMATS = ("csv", "tmx", "jsonl", "xliff")
@@ -113,18 +114,20 @@ def signature_text(mode: str | None, signature: dict[str, Any]) -> str:
     return "|".join(parts)
 
 
-def qa_fields(danish: str, mt: str, final: str, status: str) -> dict[str, Any]:
+def qa_fields(danish: str, mt: str, final: str, status: str, glossary: Glossary | None = None) -> dict[str, Any]:
     """The derived QA fields of a record: ``qa_warnings``, ``qa_messages`` and ``post_edit_effort``.
 
     The warnings are those of the English text the record exports as the translation: the final
-    text if there is one, else the MT (none when there is neither). The post-edit effort (TER of the
-    MT against the final text, in percent) is given for an accepted or corrected sentence with both
-    texts, else None.
+    text if there is one, else the MT (none when there is neither), with the ``term`` check of the
+    ``glossary`` when one is given. The post-edit effort (TER of the MT against the final text, in
+    percent) is given for an accepted or corrected sentence with both texts, else None.
     """
     from bilingual.quality import check_translation, post_edit_effort
 
     english = final if final.strip() else mt
-    warnings = check_translation(danish, english) if english.strip() else []
+    # with no glossary terms the call stays the plain two-text check
+    extra = {"glossary": glossary} if glossary else {}
+    warnings = check_translation(danish, english, **extra) if english.strip() else []
     effort = None
     if status in REVIEWED and mt.strip() and final.strip():
         effort = round(post_edit_effort(mt, final), EFFORT_DECIMALS)
@@ -149,6 +152,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
     # Only the English sentences that chosen beads point at are read, not the whole store.
     by_id = store.segments_by_ids(i for bead in beads.values() for i in bead.target_segment_ids)
     runs: dict[int, str] = {}
+    glossary = Glossary(store.terms())
     records = []
     for seg in danish:
         review = reviews.get(seg.text_hash)
@@ -173,7 +177,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
             translator_revision=str(mt_signature.get("revision") or ""),
             translator_signature=signature_string(mt_signature) if mt_signature else "",
             text_hash=seg.text_hash, review_version=review.version if review else 0, **aligned,
-            **qa_fields(seg.text, mt or "", final, status),
+            **qa_fields(seg.text, mt or "", final, status, glossary),
         ))
     return records
 
@@ -483,7 +487,8 @@ XLIFF_STATES: dict[str, tuple[str, str, str]] = {
 XLIFF_DONE_STATES = ("translated", "final", "signed-off")
 # XLIFF note priorities run from 1 (highest) to 10: a missing or untranslated text outranks a lost number,
 # which outranks an odd length.
-QA_NOTE_PRIORITY = {"empty": 1, "identical": 2, "untranslated": 2, "number": 3, "name": 3, "length": 5}
+QA_NOTE_PRIORITY = {"empty": 1, "identical": 2, "untranslated": 2, "number": 3, "name": 3, "term": 3,
+                    "length": 5}
 QA_NOTE_FROM = "bilingual-qa"
 _TITLE_NOTE = "Document title: "
 _REJECTED_NOTE = "Rejected: "

@@ -8,6 +8,9 @@ at, not what is certainly wrong:
   English (read with English ones, ``332.5``, ``1,000``) lacks, or the other way round;
 - **name**: a proper name of the Danish (a capitalised word inside a sentence, or an acronym) with no
   identical, near-identical or known English form in the English;
+- **term**: a term of the glossary (``bilingual.glossary``) found in the Danish, inflected forms
+  too, whose English renderings are all missing from the English; it runs only when
+  :func:`check_translation` is given a glossary;
 - **untranslated**: Danish words left in the English (æ, ø, å, or frequent Danish function words);
 - **identical**: the English is the Danish unchanged (unless the Danish is only a name or a number);
 - **length**: an English text far shorter or longer than the Danish; **empty**: no English at all.
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bilingual.align import NUMBER_PATTERN, canonical_word, near_identical, numbers, parse_number
+from bilingual.glossary import Glossary, Term, TermHit, as_glossary, expected_text, unrendered
 from bilingual.segment import NEVER_FINAL_ABBREVIATIONS
 
 # What each warning code is called on a badge, in the order the checks run.
@@ -30,6 +35,7 @@ LABELS: dict[str, str] = {
     "identical": "not translated",
     "number": "number",
     "name": "name",
+    "term": "terminology",
     "untranslated": "Danish words",
     "length": "length",
 }
@@ -115,8 +121,13 @@ class QaWarning:
 # --------------------------------------------------------------------------- the checks
 
 
-def check_translation(source_da: str, target_en: str) -> list[QaWarning]:
-    """Every warning on an English translation of a Danish sentence (empty list: nothing to flag)."""
+def check_translation(source_da: str, target_en: str,
+                      glossary: Glossary | Iterable[Term] | None = None) -> list[QaWarning]:
+    """Every warning on an English translation of a Danish sentence (empty list: nothing to flag).
+
+    With a ``glossary`` (build a :class:`~bilingual.glossary.Glossary` once for many sentences) the
+    ``term`` check runs too; without one, or with an empty one, it costs nothing.
+    """
     if not source_da.strip():
         return []
     empty = check_empty(source_da, target_en)
@@ -126,8 +137,12 @@ def check_translation(source_da: str, target_en: str) -> list[QaWarning]:
     if identical:
         # A copy has its names and numbers and is all Danish words: one warning says it all.
         return identical
-    return [*check_numbers(source_da, target_en), *check_names(source_da, target_en),
-            *check_untranslated(source_da, target_en), *check_length(source_da, target_en)]
+    hits = as_glossary(glossary).find(source_da) if glossary else []
+    # A name inside a glossary term is judged by the term check, which knows its accepted renderings
+    # ("Rigsrevisionen" -> "National Audit Office"), not by the name check, which would flag it.
+    return [*check_numbers(source_da, target_en), *check_names(_masked(source_da, hits), target_en),
+            *_term_warnings(hits, target_en), *check_untranslated(source_da, target_en),
+            *check_length(source_da, target_en)]
 
 
 def check_empty(source_da: str, target_en: str) -> list[QaWarning]:
@@ -179,6 +194,29 @@ def check_names(source_da: str, target_en: str) -> list[QaWarning]:
         where = "" if len(missing) == len(checked) else f" (of {name})"
         warnings.append(QaWarning("name", f"{lost}{where} is not in the English"))
     return warnings
+
+
+def check_terms(source_da: str, target_en: str, glossary: Glossary | Iterable[Term] | None) -> list[QaWarning]:
+    """A warning for each glossary term of the Danish that the English renders in none of its accepted ways."""
+    found = as_glossary(glossary)
+    return _term_warnings(found.find(source_da), target_en) if found else []
+
+
+def _term_warnings(hits: list[TermHit], target_en: str) -> list[QaWarning]:
+    warnings = []
+    for hit in unrendered(hits, target_en):
+        # The Danish as written, and the glossary's form where the text inflects it differently.
+        name = hit.text if hit.text.casefold() == hit.term.danish.casefold() else f"{hit.text} ({hit.term.danish})"
+        warnings.append(QaWarning("term", f"{name}: expected {expected_text(hit.term)}"))
+    return warnings
+
+
+def _masked(text: str, hits: list[TermHit]) -> str:
+    """The text with each hit's span overwritten by a lower-case filler word of the same length."""
+    for hit in hits:
+        # Same length, so positions hold; lower case, so the filler is neither a name nor a sentence end.
+        text = text[: hit.start] + "x" * (hit.end - hit.start) + text[hit.end :]
+    return text
 
 
 def check_untranslated(source_da: str, target_en: str) -> list[QaWarning]:

@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from bilingual.glossary import Glossary
 from bilingual.memory import FuzzyMatch, TranslationMemory
 from bilingual.reviewlogic import (
     LOW_SCORE,
@@ -48,6 +49,7 @@ from bilingual.reviewlogic import (
     paragraph_starts,
     pick_candidate,
     progress_counts,
+    row_terms,
     row_warnings,
     same_text,
     save_decision,
@@ -307,6 +309,7 @@ def render_app() -> None:
         rows = load_rows(store, doc.id)
         _filters(rows)
         _sidebar_import(store)
+        _sidebar_glossary(store)
         _sidebar_export(doc)
         _document(store, doc, rows)
 
@@ -398,6 +401,31 @@ def _upload_form(store: Store) -> None:
         st.rerun()
 
 
+def _sidebar_glossary(store: Store) -> None:
+    from bilingual.glossary import parse_glossary
+
+    ss = _ss()
+    count = len(store.terms())
+    with st.sidebar.expander(f"Glossary ({count} term{'s' if count != 1 else ''})"):
+        st.caption("Danish → English terms (CSV/TSV with `danish,english` columns, or TBX). The QA check "
+                   "*terminology* flags a sentence whose English lacks a term's rendering.")
+        upload = st.file_uploader("Import a glossary", type=["csv", "tsv", "txt", "tbx", "xml"],
+                                  key=f"glossary_{ss.setdefault('glossary_round', 0)}")
+        if upload is not None and st.button("Import these terms", key="glossary_import"):
+            try:
+                terms = parse_glossary(upload.getvalue(), upload.name)
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            added = store.add_terms(terms, upload.name)
+            ss["glossary_round"] += 1
+            ss["glossary_note"] = f"{added} terms added, {len(terms) - added} already there."
+            st.rerun()
+        note = ss.pop("glossary_note", None)
+        if note:
+            st.success(note)
+
+
 def _sidebar_export(doc: StoredDocument) -> None:
     from bilingual.export import FORMATS
 
@@ -462,17 +490,29 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
             _furniture_tab(store, doc)
     with sentences:
         # Read the memory only when a page shows a sentence that still needs a translation.
-        _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())))
+        _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())),
+                       _glossary(store))
     if picture.open:
         with picture:
             _alignment_picture(store, doc, rows)
 
 
-def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str],
-                   memory: Callable[[], TranslationMemory]) -> None:
+def _glossary(store: Store) -> Glossary:
+    """The store's glossary, the same object across reruns while its terms stay the same (cheap cache hits)."""
+    ss = _ss()
+    terms = store.terms()
+    cached = ss.get("glossary")
+    if cached is None or cached[0] != terms:
+        cached = (terms, Glossary(terms))
+        ss["glossary"] = cached
+    return cached[1]
+
+
+def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str], memory: Callable[[], TranslationMemory],
+                   glossary: Glossary) -> None:
     ss = _ss()
     shown = filter_rows(rows, ss.get("view", "all"), ss.get("query", ""), threshold=ss.get("threshold", LOW_SCORE),
-                        drafts=drafts)
+                        drafts=drafts, glossary=glossary)
     size = int(ss.get("page_size", DEFAULT_PAGE_SIZE))
     pages = page_count(len(shown), size)
     if ss.get("page", 1) > pages:
@@ -501,7 +541,7 @@ def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str],
     for row in visible:
         if row.segment_id in opens and row.position:
             st.caption(f"¶ paragraph {row.paragraph}")
-        _row(row, memory)
+        _row(row, memory, glossary)
     if pages > 1:
         st.caption(f"Page {page} of {pages}")
     scroll = ss.pop("scroll_to", None)
@@ -560,13 +600,13 @@ def _restore_draft(row: ReviewRow, draft: Draft) -> None:
     _note(seg, "info", message)
 
 
-def _row(row: ReviewRow, memory: Callable[[], TranslationMemory]) -> None:
+def _row(row: ReviewRow, memory: Callable[[], TranslationMemory], glossary: Glossary) -> None:
     ss = _ss()
     seg = row.segment_id
     _sync_editor(row)
     text = ss[_editor_key(seg)]
     unsaved = text != ss["base"][seg][1]
-    warnings = row_warnings(row, text if unsaved else None)
+    warnings = row_warnings(row, text if unsaved else None, glossary)
     with st.container(border=True, key=f"row_{seg}"):
         header = [f"`{row.stable_id}`", STATUS_BADGES.get(row.status, row.status)]
         if row.version:
@@ -584,6 +624,12 @@ def _row(row: ReviewRow, memory: Callable[[], TranslationMemory]) -> None:
         source, mt, final, match = st.columns([3, 3, 4, 3])
         with source:
             st.markdown(md(row.source))
+            terms = row_terms(row, text, glossary)
+            if terms:
+                # The expected renderings before any warning: the reviewer sees what the termbase wants.
+                st.markdown(":small[" + " · ".join(
+                    f"{':green[✓]' if rendered else ':orange[✗]'} {md(hit.text)} → {md(hit.term.preferred)}"
+                    for hit, rendered in terms) + "]")
         with mt:
             _mt_cell(row, text)
             if row.status == "pending":

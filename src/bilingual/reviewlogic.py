@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bilingual.glossary import Glossary, TermHit
 from bilingual.quality import QaWarning, check_translation, post_edit_effort
 from bilingual.store import REVIEW_STATUSES, Review, StaleReviewError, Store, StoredAlignment, StoredSegment
 
@@ -178,22 +179,29 @@ def load_rows(store: Store, document_id: int) -> list[ReviewRow]:
 
 
 @functools.lru_cache(maxsize=8192)
-def qa_warnings(source: str, text: str) -> tuple[QaWarning, ...]:
-    """The QA warnings of a translation, cached by text: filtering and redrawing re-check nothing."""
-    return tuple(check_translation(source, text))
+def qa_warnings(source: str, text: str, glossary: Glossary | None = None) -> tuple[QaWarning, ...]:
+    """The QA warnings of a translation, cached by text and glossary: filtering and redrawing re-check nothing."""
+    return tuple(check_translation(source, text, glossary or None))
 
 
-def row_warnings(row: ReviewRow, draft: str | None = None) -> tuple[QaWarning, ...]:
+def row_warnings(row: ReviewRow, draft: str | None = None, glossary: Glossary | None = None) -> tuple[QaWarning, ...]:
     """QA warnings of the text a row shows as final: the editor's draft, else the reviewed text, else the MT.
 
     A row with no text yet (the "No translation" view) and a rejected row (already judged unusable)
     have none, unless the editor holds a draft.
     """
     if draft is not None:
-        return qa_warnings(row.source, draft)
+        return qa_warnings(row.source, draft, glossary)
     if row.status == "rejected" or (row.mt is None and row.final is None):
         return ()
-    return qa_warnings(row.source, row.stored_text)
+    return qa_warnings(row.source, row.stored_text, glossary)
+
+
+def row_terms(row: ReviewRow, text: str, glossary: Glossary | None) -> list[tuple[TermHit, bool]]:
+    """The glossary terms in a row's Danish, each with whether ``text`` (the English shown) renders it."""
+    if not glossary:
+        return []
+    return glossary.check(row.source, text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -348,7 +356,7 @@ def matches_query(row: ReviewRow, query: str, draft: str | None = None) -> bool:
 
 
 def filter_rows(rows: Sequence[ReviewRow], view: str = "all", query: str = "", *, threshold: float = LOW_SCORE,
-                drafts: Mapping[int, str] | None = None) -> list[ReviewRow]:
+                drafts: Mapping[int, str] | None = None, glossary: Glossary | None = None) -> list[ReviewRow]:
     """The rows a view and a search show; ``drafts`` maps segment ids to unsaved editor texts."""
     drafts = drafts or {}
     if view not in VIEWS:
@@ -358,7 +366,7 @@ def filter_rows(rows: Sequence[ReviewRow], view: str = "all", query: str = "", *
         "unsaved": lambda r: r.segment_id in drafts,
         "low": lambda r: is_low_score(r, threshold),
         "untranslated": lambda r: r.mt is None and r.status == "pending",
-        "qa": lambda r: bool(row_warnings(r, drafts.get(r.segment_id))),
+        "qa": lambda r: bool(row_warnings(r, drafts.get(r.segment_id), glossary)),
     }.get(view, lambda r: r.status == view)
     return [r for r in rows if keep(r) and matches_query(r, query, drafts.get(r.segment_id))]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bilingual.documents import Document
+from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
 
 REVIEW_STATUSES = ("pending", "accepted", "corrected", "rejected")
@@ -121,6 +122,21 @@ MIGRATIONS: list[str] = [
     ALTER TABLE segments ADD COLUMN detected_furniture TEXT;
     ALTER TABLE segments ADD COLUMN furniture_set_by TEXT;
     UPDATE segments SET detected_furniture = furniture;
+    """,
+    # 4: the termbase of Danish→English terms the QA check ``term`` uses; one entry per Danish term and
+    # preferred English rendering (compared without case and extra spaces), so re-importing adds nothing
+    """
+    CREATE TABLE glossary (
+        id INTEGER PRIMARY KEY,
+        danish TEXT NOT NULL,
+        english TEXT NOT NULL,  -- a JSON list of the accepted renderings, the preferred first
+        note TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',  -- the file the entry was imported from, or "command line"
+        added_at TEXT NOT NULL,
+        danish_key TEXT NOT NULL,
+        english_key TEXT NOT NULL,
+        UNIQUE (danish_key, english_key)
+    );
     """,
 ]
 FURNITURE_BY_REVIEWER = "marked by a reviewer"
@@ -231,6 +247,11 @@ class StoredAlignment:
     status: str
     reviewer: str | None
     updated_at: str
+
+
+def _glossary_key(text: str) -> str:
+    """How glossary entries are compared: case and runs of spaces do not count."""
+    return " ".join(text.split()).casefold()
 
 
 def utc_now() -> str:
@@ -640,6 +661,37 @@ class Store:
         with self.transaction() as c:
             c.execute("UPDATE alignments SET status = ?, reviewer = ?, updated_at = ? WHERE id = ?",
                       (status, reviewer, utc_now(), alignment_id))
+
+    # -- glossary (termbase)
+
+    def add_terms(self, terms: Iterable[Term], source: str = "") -> int:
+        """Add glossary terms, noting ``source`` (a file name) with each; return how many were new.
+
+        A term whose Danish and preferred English are already there (whatever their case) is left as
+        it is, so importing a file twice adds nothing; to change an entry, remove it and add it again.
+        """
+        now = utc_now()
+        rows = [(t.danish, json.dumps(list(t.english), ensure_ascii=False), t.note, source, now,
+                 _glossary_key(t.danish), _glossary_key(t.english[0])) for t in terms]
+        with self.transaction() as c:
+            before = c.execute("SELECT COUNT(*) FROM glossary").fetchone()[0]
+            c.executemany(
+                "INSERT OR IGNORE INTO glossary (danish, english, note, source, added_at, danish_key, english_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            after = c.execute("SELECT COUNT(*) FROM glossary").fetchone()[0]
+        return after - before
+
+    def terms(self) -> list[Term]:
+        """Every glossary term, in the order they were added, with the source each came from."""
+        rows = self.conn.execute("SELECT danish, english, note, source FROM glossary ORDER BY id")
+        return [Term(r["danish"], tuple(json.loads(r["english"])), r["note"], r["source"]) for r in rows]
+
+    def remove_term(self, danish: str) -> int:
+        """Remove every glossary entry of a Danish term (case and extra spaces do not count); return how many."""
+        with self.transaction() as c:
+            return c.execute("DELETE FROM glossary WHERE danish_key = ?", (_glossary_key(danish),)).rowcount
 
     # -- overview
 
