@@ -517,3 +517,24 @@ def test_glossary_terms_are_shown_per_sentence_and_checked_by_the_qa(review_db):
     at.text_area(key=f"ed_{seg.id}").input("The coalition met in London.").run()
     assert ":green[✓]" in markdown_texts(at)
     assert any("Glossary (1 term)" in e.label for e in at.expander)
+
+
+def test_the_english_coverage_tab_says_which_english_sentences_the_release_has(review_db):
+    with Store(review_db) as store:
+        english = store.documents(language="en")[1]
+        targets = store.segments(english.id, include_furniture=False)
+        danish = store.segments(store.document(DANISH_SEED.name).id, include_furniture=False)
+    at = start()
+    assert not [t for t in at.toggle if t.key and t.key.startswith("cover_new_")]  # a closed tab draws nothing
+    open_tab(at, "English coverage")
+    assert not at.exception
+    texts = markdown_texts(at)
+    # the fixture links each of the 17 Danish sentences to one English sentence (rank 0), cycling through them
+    linked = {targets[i % len(targets)].id for i in range(len(danish))}
+    assert f"{len(linked)} of {len(targets)} sentences correspond" in texts
+    assert ":green-badge[in the Danish]" in texts
+    toggle = next(t for t in at.toggle if t.key and t.key.startswith("cover_new_"))
+    toggle.set_value(True).run()
+    only_new = markdown_texts(at)
+    assert ":green-badge[in the Danish]" not in only_new
+    assert only_new.count(":gray-badge[not in the Danish]") == len(targets) - len(linked)

@@ -346,3 +346,15 @@ def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():
     assert ":red[~~120~~]" in out and ":green[**150**]" in out
     assert out.startswith("Danmark sender ") and r"\(i alt\)\." in out
     assert diff_markdown("Samme tekst.", "Samme tekst.", md) == md("Samme tekst.")
+
+
+def test_english_coverage_counts_chosen_beads_only():
+    from bilingual.reviewlogic import english_coverage
+
+    english = [seg(10, "One."), seg(11, "Two."), seg(12, "Three."), seg(13, "Four.")]
+    alignments = [bead(1, (1,), (10,), 0.8), bead(2, (1,), (11,), 0.4, rank=1),  # a candidate, not chosen
+                  bead(3, (2,), (12, 13), 0.6), bead(4, (3,), (13,), 0.9, status="rejected"),
+                  bead(5, (4,), (11,), 0.3, rank=1, status="accepted")]  # a reviewer's pick counts
+    cover = {c.segment.id: c.danish for c in english_coverage(english, alignments)}
+    assert cover == {10: ((1, 0.8),), 11: ((4, 0.3),), 12: ((2, 0.6),), 13: ((2, 0.6),)}
+    assert [c.covered for c in english_coverage(english, alignments[:1])] == [True, False, False, False]

@@ -37,6 +37,7 @@ from bilingual.reviewlogic import (
     diff_html,
     diff_markdown,
     edit_effort,
+    english_coverage,
     filter_rows,
     heatmap_records,
     import_upload,
@@ -483,8 +484,11 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
             st.rerun()
     # Lazy tabs: the furniture and picture tabs run only while open, so they cost a page of
     # sentences nothing (a long document has hundreds of paragraphs to list).
-    sentences, picture, furniture = st.tabs(["Sentences", "Alignment picture", "Page furniture"], key="doc_tab",
-                                            on_change="rerun")
+    sentences, coverage, picture, furniture = st.tabs(
+        ["Sentences", "English coverage", "Alignment picture", "Page furniture"], key="doc_tab", on_change="rerun")
+    if coverage.open:
+        with coverage:
+            _coverage_tab(store, doc, rows)
     if furniture.open:
         with furniture:
             _furniture_tab(store, doc)
@@ -778,6 +782,38 @@ def _match_text(match: Match) -> str:
     if not match.has_english:
         return "*no English counterpart*"
     return md(match.text) or "*(empty)*"
+
+
+# --------------------------------------------------------------------------- English coverage
+
+
+def _coverage_tab(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
+    """Each English sentence, and whether the Danish document says it too: what the coverage adds."""
+    english = store.documents(language="en")
+    if not english:
+        st.info("The store holds no English document.")
+        return
+    titles = {d.id: f"{d.name}: {d.title}" for d in english}
+    aligned = sorted({m.document_id for r in rows for m in r.matches if m.document_id in titles})
+    chosen = st.multiselect("English documents", list(titles), default=aligned or [english[0].id],
+                            format_func=titles.get, key=f"cover_docs_{doc.id}")
+    only_new = st.toggle("Only sentences the Danish document does not have", key=f"cover_new_{doc.id}")
+    danish = {r.segment_id: r for r in rows}
+    alignments = [a for a in store.alignments(doc.id) if all(i in danish for i in a.source_segment_ids)]
+    for document_id in chosen:
+        items = english_coverage(store.segments(document_id, include_furniture=False), alignments)
+        found = sum(1 for c in items if c.covered)
+        st.markdown(f"**{md(titles[document_id])}**  \n{found} of {len(items)} sentences correspond to "
+                    f"sentences of {md(doc.name)}")
+        for item in items:
+            if only_new and item.covered:
+                continue
+            if item.covered:
+                links = ", ".join(f"`{danish[i].stable_id}` ({score:.2f})" for i, score in item.danish)
+                badge = f":green-badge[in the Danish] {links}"
+            else:
+                badge = ":gray-badge[not in the Danish]"
+            st.markdown(f"{badge}  \n{md(item.segment.text)}")
 
 
 # --------------------------------------------------------------------------- page furniture
