@@ -125,6 +125,12 @@ def test_align_bad_arguments_exit_2_and_failures_exit_1(tmp_path):
     assert run("align", "--db", db, "--target", "002").exit_code == 2
     assert run("align", "--db", db, "--mode", "sideways").exit_code == 2
     assert run("align", "--db", db, "--top-k", "0").exit_code == 2
+    missing = run("align", "--db", tmp_path / "missing.sqlite3")
+    assert missing.exit_code == 1 and "no store at" in missing.output
+    assert not (tmp_path / "missing.sqlite3").exists()  # a mistyped path leaves no stray store behind
+    from bilingual.store import Store
+
+    Store(tmp_path / "empty.sqlite3").close()
     empty = run("align", "--db", tmp_path / "empty.sqlite3")
     assert empty.exit_code == 1 and "no Danish document" in empty.output and "Traceback" not in empty.output
 

@@ -129,3 +129,14 @@ def test_furniture_refuses_unknown_or_contradictory_paragraphs(tmp_path):
     assert both.exit_code == 2 and "both left out and kept" in both.output
     missing = run("furniture", "nope.txt", "--db", db)
     assert missing.exit_code == 1 and "no document 'nope.txt'" in missing.output
+
+
+def test_commands_that_read_a_store_refuse_a_missing_one_and_create_nothing(tmp_path):
+    db = tmp_path / "typo.sqlite3"
+    for command in (["stats"], ["furniture", "002"], ["export", "--out", tmp_path / "x.csv"], ["align"],
+                    ["glossary", "list"], ["glossary", "check"]):
+        result = run(*command, "--db", db)
+        assert result.exit_code == 1 and f"no store at {db}" in result.output, (command, result.output)
+    assert not db.exists() and not (tmp_path / "x.csv").exists()
+    assert run("add", DANISH_SEED, "--db", db).exit_code == 0  # adding documents creates the store
+    assert run("stats", "--db", db).exit_code == 0

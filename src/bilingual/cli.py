@@ -49,10 +49,16 @@ def _fail_cleanly(func):
     return wrapper
 
 
-def _open_store(db: str | None):
+def _open_store(db: str | None, must_exist: bool = False):
+    """The store at ``--db`` / ``BILINGUAL_DB``; with ``must_exist``, a missing file is an error, not a new store."""
     from bilingual.store import Store
 
-    return Store(setting_value("db", db))
+    path = str(setting_value("db", db))
+    if must_exist and path != ":memory:" and not Path(path).is_file():
+        # A mistyped path would otherwise answer with an empty new store and leave a stray file behind.
+        raise click.ClickException(f"no store at {path}: add documents with `bilingual add` or `bilingual translate` "
+                                   "first, or point --db / BILINGUAL_DB at your store")
+    return Store(path)
 
 
 class _RateBar:
@@ -161,7 +167,7 @@ def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], 
     """List the paragraphs of DOCUMENT with their page-furniture marks, or switch some of them."""
     if set(leave_out) & set(keep):
         raise click.UsageError(f"paragraph(s) {sorted(set(leave_out) & set(keep))} both left out and kept")
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         doc = store.document(document)
         paragraphs = store.paragraphs(doc.id)
         unknown = sorted((set(leave_out) | set(keep)) - {p.paragraph for p in paragraphs})
@@ -193,7 +199,7 @@ def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], 
 @_fail_cleanly
 def stats(db: str | None, as_json: bool) -> None:
     """Counts of the store: documents, segments, translated, reviewed."""
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         counts = store.stats()
     if as_json:
         click.echo(json.dumps(counts))
@@ -305,7 +311,7 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
     target = None if out == "-" else Path(out)
     if target is not None and target.exists() and not force:
         raise click.ClickException(f"{target} exists; pass --force to overwrite it")
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         ids = None
         if documents:
             ids = []
@@ -370,7 +376,7 @@ def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, 
     # the file is read before the store is opened, so a file that is not an export changes nothing
     units = read_xliff_units(data) if xliff else []
     rows = [] if xliff else read_csv_rows(decode_csv(data, file), excel, required=REQUIRED_IMPORT_COLUMNS)
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         if xliff:
             report = import_xliff_reviews(store, units, reviewer or f"import:{name}", dry_run=dry_run)
         else:
@@ -447,7 +453,7 @@ def align_command(db: str | None, sources: tuple[str, ...], targets: tuple[str, 
     mode = setting_value("align_mode", align_mode)
     threshold = setting_value("align_threshold", align_threshold)
     top_k = int(setting_value("top_k", top_k))
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         danish = _stored_documents(store, sources, "da", "--source")
         english = _stored_documents(store, targets, "en", "--target")
         if not danish:
@@ -617,7 +623,7 @@ def glossary_import(file: str, db: str | None) -> None:
 @_fail_cleanly
 def glossary_list(db: str | None) -> None:
     """List the glossary: each Danish term, its English renderings (preferred first), note and source."""
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         terms = store.terms()
     for term in terms:
         line = f"{term.danish} → {' | '.join(term.english)}"
@@ -651,7 +657,7 @@ def glossary_add(danish: str, english: str, note: str, db: str | None) -> None:
 @_fail_cleanly
 def glossary_remove(danish: str, db: str | None) -> None:
     """Remove every entry of a Danish term (case does not count)."""
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         removed = store.remove_term(danish)
     if not removed:
         raise click.ClickException(f"{danish!r} is not in the glossary")
@@ -670,7 +676,7 @@ def glossary_check(documents: tuple[str, ...], db: str | None) -> None:
     """
     from bilingual.glossary import Glossary, expected_text, term_rendered
 
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         glossary = Glossary(store.terms())
         if not glossary:
             raise click.ClickException("the glossary is empty: add terms with `bilingual glossary import FILE`")
