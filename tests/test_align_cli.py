@@ -226,3 +226,22 @@ def test_align_files_bad_arguments_exit_2(tmp_path):
     assert run("align-files", tmp_path / "da.txt").exit_code == 2
     assert run("align-files", tmp_path / "da.txt", tmp_path / "missing.txt").exit_code == 2
     assert run("align-files", tmp_path / "da.txt", tmp_path / "en.txt", "--format", "xml").exit_code == 2
+
+
+def test_realigning_repeats_the_last_request_of_the_document(tmp_path):
+    from bilingual.pipeline import last_alignment_request, realign_document
+
+    db = _seed_store(tmp_path, with_reference=True)
+    with Store(db) as store:
+        danish = store.document("002")
+        assert last_alignment_request(store, danish.id) == {}  # never aligned: the defaults apply
+    assert run("align", "--db", db, "--target", "001", "--target", "004", "--mode", "comparable",
+               "--threshold", "1.1", "--top-k", "2").exit_code == 0
+    with Store(db) as store:
+        english = [store.document("001").id, store.document("004").id]
+        request = last_alignment_request(store, danish.id)
+        assert request == {"target_document_ids": english, "mode": "comparable", "threshold": 1.1, "top_k": 2}
+        report = realign_document(store, danish.id, defaults={"mode": "parallel", "threshold": 0.9, "top_k": 5})
+        assert report.targets == [store.document("001").name, store.document("004").name]
+        assert report.mode == "comparable" and report.settings["threshold"] == 1.1
+        assert report.settings["top_k"] == 2

@@ -266,6 +266,36 @@ def align_documents(store: Store, source_document_id: int, target_document_ids: 
         origins=dict(counts), settings=result.settings, seconds=time.perf_counter() - started)
 
 
+def last_alignment_request(store: Store, source_document_id: int) -> dict[str, Any]:
+    """How the document was last aligned: its English documents (those still stored), mode asked for,
+    threshold (only one that was given, not a default) and top-k; empty when it never was."""
+    from bilingual.align import MODES
+
+    runs = [a.run_id for a in store.alignments(source_document_id) if a.run_id is not None]
+    run = store.alignment_run(max(runs)) if runs else None
+    if run is None:
+        return {}
+    english = {d.id for d in store.documents(language="en")}
+    signature = run["signature"]
+    request: dict[str, Any] = {"target_document_ids": [t for t in run["target_document_ids"] if t in english] or None}
+    mode = signature.get("mode_requested") or run["mode"]
+    if mode in MODES:  # a run stored by other means (an import, a test) may name no mode of ours
+        request["mode"] = mode
+    if signature.get("threshold_source") == "given":
+        request["threshold"] = signature.get("threshold")
+    if signature.get("top_k"):
+        request["top_k"] = int(signature["top_k"])
+    return request
+
+
+def realign_document(store: Store, source_document_id: int, *, embedder: Any = None,
+                     defaults: dict[str, Any] | None = None) -> AlignReport:
+    """Align a Danish document again as it was last aligned (``defaults`` for what no earlier run says)."""
+    request = {**(defaults or {}), **last_alignment_request(store, source_document_id)}
+    return align_documents(store, source_document_id, request.pop("target_document_ids", None), embedder=embedder,
+                           **request)
+
+
 def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
                                make_translator: Callable[[], Translator] | None) -> tuple[list[str], str]:
     """English for Danish sentences outside the store's documents: reviewed text or MT from an existing

@@ -832,14 +832,15 @@ def _on_furniture(document_id: int, paragraph: int) -> None:
 
 def _on_realign(danish_id: int) -> None:
     from bilingual.align import load_embedder
-    from bilingual.pipeline import align_documents
+    from bilingual.pipeline import realign_document
 
     ss = _ss()
+    defaults = {"mode": str(setting_value("align_mode")), "threshold": setting_value("align_threshold"),
+                "top_k": int(setting_value("top_k"))}
     try:
         with _open_store() as store:
-            report = align_documents(store, danish_id, mode=str(setting_value("align_mode")),
-                                     threshold=setting_value("align_threshold"),
-                                     top_k=int(setting_value("top_k")), embedder=load_embedder())
+            # The same English documents, mode and threshold as the document's last alignment.
+            report = realign_document(store, danish_id, embedder=load_embedder(), defaults=defaults)
     except Exception as exc:  # a missing embedder or an empty side: say so, keep the page
         ss["realign_note"] = ("error", f"Could not realign: {type(exc).__name__}: {exc}")
         return
