@@ -245,3 +245,31 @@ def test_realigning_repeats_the_last_request_of_the_document(tmp_path):
         assert report.targets == [store.document("001").name, store.document("004").name]
         assert report.mode == "comparable" and report.settings["threshold"] == 1.1
         assert report.settings["top_k"] == 2
+
+
+def test_coverage_lists_the_english_sentences_and_whether_the_danish_has_them(tmp_path):
+    import csv
+    import io
+
+    db = _seed_store(tmp_path, with_reference=True)
+    assert run("coverage", "--db", db).exit_code == 0  # nothing aligned yet: a note, no rows
+    assert run("align", "--db", db).exit_code == 0
+    result = run("coverage", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="\t"))
+    with Store(db) as store:
+        english = [s for d in store.documents(language="en") for s in store.segments(d.id, include_furniture=False)]
+        chosen = [a for a in store.alignments(store.document("002").id) if a.status == "machine" and a.rank == 0]
+    linked = {i for a in chosen for i in a.target_segment_ids}
+    assert [r["english_id"] for r in rows] == [s.stable_id for s in english]  # furniture left out
+    assert {r["english_id"] for r in rows if r["in_danish"] == "yes"} == {s.stable_id for s in english
+                                                                         if s.id in linked}
+    train = next(r for r in rows if TRAINING_SENTENCE in r["english"])
+    assert train["in_danish"] == "yes" and train["danish_ids"].startswith("002_") and float(train["score"]) > 0
+    covered_001 = sum(r["in_danish"] == "yes" for r in rows if r["english_id"].startswith("001_"))
+    total_001 = sum(r["english_id"].startswith("001_") for r in rows)
+    assert f"001_8f35986f9b8ad518.txt: {covered_001} of {total_001} sentences are in 002_" in result.stderr
+    only_new = list(csv.DictReader(io.StringIO(run("coverage", "--db", db, "--only-new").stdout), delimiter="\t"))
+    assert only_new and all(r["in_danish"] == "no" for r in only_new)
+    assert len(only_new) == sum(r["in_danish"] == "no" for r in rows)
+    assert run("coverage", "--db", db, "--document", "001").exit_code == 2  # an English document

@@ -349,7 +349,7 @@ def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():
 
 
 def test_english_coverage_counts_chosen_beads_only():
-    from bilingual.reviewlogic import english_coverage
+    from bilingual.export import english_coverage
 
     english = [seg(10, "One."), seg(11, "Two."), seg(12, "Three."), seg(13, "Four.")]
     alignments = [bead(1, (1,), (10,), 0.8), bead(2, (1,), (11,), 0.4, rank=1),  # a candidate, not chosen

@@ -276,6 +276,51 @@ def model_info(model_id: str | None) -> None:
         raise SystemExit(1)
 
 
+@main.command()
+@click.option("--document", "documents", multiple=True, metavar="DOC",
+              help="A Danish document (name, prefix or id); repeatable (default: every Danish document).")
+@click.option("--only-new", is_flag=True, help="Only the English sentences the Danish document does not have.")
+@db_option
+@_fail_cleanly
+def coverage(documents: tuple[str, ...], only_new: bool, db: str | None) -> None:
+    """Which English sentences the Danish documents say too, from their alignments, as TSV on stdout.
+
+    Columns: danish_document, english_id, in_danish (yes/no), danish_ids, score, english. A summary
+    per English document goes to stderr.
+    """
+    import csv
+
+    from bilingual.export import english_coverage
+    from bilingual.pipeline import last_alignment_request
+
+    out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    out.writerow(["danish_document", "english_id", "in_danish", "danish_ids", "score", "english"])
+    with _open_store(db, must_exist=True) as store:
+        danish_docs = [store.document(d) for d in documents] or store.documents(language="da")
+        for doc in danish_docs:
+            if doc.language != "da":
+                raise click.BadParameter(f"{doc.name} is not a Danish document", param_hint="--document")
+            alignments = store.alignments(doc.id)
+            if not alignments:
+                click.echo(f"{doc.name}: not aligned yet (run `bilingual align --source {doc.name}`)", err=True)
+                continue
+            targets = last_alignment_request(store, doc.id).get("target_document_ids") or [
+                d.id for d in store.documents(language="en")]
+            ids = {s.id: s.stable_id for s in store.segments(doc.id)}
+            for english_id in targets:
+                english = store.document(english_id)
+                items = english_coverage(store.segments(english_id, include_furniture=False), alignments)
+                click.echo(f"{english.name}: {sum(c.covered for c in items)} of {len(items)} sentences are in "
+                           f"{doc.name}", err=True)
+                for item in items:
+                    if only_new and item.covered:
+                        continue
+                    out.writerow([doc.name, item.segment.stable_id, "yes" if item.covered else "no",
+                                  " ".join(ids[i] for i, _ in item.danish),
+                                  f"{max(score for _, score in item.danish):.3f}" if item.covered else "",
+                                  item.segment.text])
+
+
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "tmx", "jsonl", "xliff"]),
               help="Output format (default: from the --out suffix; .xlf and .xliff are XLIFF).")

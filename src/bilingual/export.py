@@ -105,6 +105,32 @@ def choose_beads(alignments: Iterable[StoredAlignment]) -> dict[int, StoredAlign
     return chosen
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """An English sentence and the Danish sentences whose chosen alignment includes it, with scores."""
+
+    segment: StoredSegment
+    danish: tuple[tuple[int, float], ...] = ()
+
+    @property
+    def covered(self) -> bool:
+        """Whether the Danish document says this too (some chosen bead links it)."""
+        return bool(self.danish)
+
+
+def english_coverage(english: Sequence[StoredSegment], alignments: Iterable[StoredAlignment]) -> list[Coverage]:
+    """For each English sentence, the Danish sentences aligned with it by their chosen beads.
+
+    The chosen bead of a Danish sentence is the one the export uses (accepted first, else the
+    machine's rank 0); rejected beads and lower-ranked candidates do not count.
+    """
+    linked: dict[int, dict[int, float]] = {}
+    for danish_id, bead in choose_beads(alignments).items():
+        for english_id in bead.target_segment_ids:
+            linked.setdefault(english_id, {})[danish_id] = bead.score
+    return [Coverage(seg, tuple(sorted(linked.get(seg.id, {}).items()))) for seg in english]
+
+
 def signature_text(mode: str | None, signature: dict[str, Any]) -> str:
     """A one-line ``key:value|...`` form of an alignment run's mode and signature."""
     parts = [f"mode:{mode}"] if mode else []

@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from bilingual.export import english_coverage
 from bilingual.glossary import Glossary
 from bilingual.memory import FuzzyMatch, TranslationMemory
 from bilingual.reviewlogic import (
@@ -37,7 +38,6 @@ from bilingual.reviewlogic import (
     diff_html,
     diff_markdown,
     edit_effort,
-    english_coverage,
     filter_rows,
     heatmap_records,
     import_upload,

@@ -175,37 +175,6 @@ def load_rows(store: Store, document_id: int) -> list[ReviewRow]:
     return build_rows(segments, store.reviews(hashes), mts, alignments, targets, titles)
 
 
-# --------------------------------------------------------------------------- English coverage
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """An English sentence and the Danish sentences whose chosen alignment includes it, with scores."""
-
-    segment: StoredSegment
-    danish: tuple[tuple[int, float], ...] = ()
-
-    @property
-    def covered(self) -> bool:
-        """Whether the Danish document says this too (some chosen bead links it)."""
-        return bool(self.danish)
-
-
-def english_coverage(english: Sequence[StoredSegment], alignments: Iterable[StoredAlignment]) -> list[Coverage]:
-    """For each English sentence, the Danish sentences aligned with it by their chosen beads.
-
-    The chosen bead of a Danish sentence is the one the export uses (accepted first, else the
-    machine's rank 0); rejected beads and lower-ranked candidates do not count.
-    """
-    from bilingual.export import choose_beads
-
-    linked: dict[int, dict[int, float]] = {}
-    for danish_id, bead in choose_beads(alignments).items():
-        for english_id in bead.target_segment_ids:
-            linked.setdefault(english_id, {})[danish_id] = bead.score
-    return [Coverage(seg, tuple(sorted(linked.get(seg.id, {}).items()))) for seg in english]
-
-
 # --------------------------------------------------------------------------- quality
 
 
