@@ -787,16 +787,22 @@ def _match_text(match: Match) -> str:
 # --------------------------------------------------------------------------- English coverage
 
 
+def _choose_english(english: list[StoredDocument], rows: list[ReviewRow], key: str) -> tuple[dict[int, str], list[int]]:
+    """A pick of English documents, by default those the rows are aligned with; returns titles and the pick."""
+    titles = {d.id: f"{d.name}: {d.title}" for d in english}
+    aligned = sorted({m.document_id for r in rows for m in r.matches if m.document_id in titles})
+    chosen = st.multiselect("English documents", list(titles), default=aligned or [english[0].id],
+                            format_func=titles.get, key=key)
+    return titles, chosen
+
+
 def _coverage_tab(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
     """Each English sentence, and whether the Danish document says it too: what the coverage adds."""
     english = store.documents(language="en")
     if not english:
         st.info("The store holds no English document.")
         return
-    titles = {d.id: f"{d.name}: {d.title}" for d in english}
-    aligned = sorted({m.document_id for r in rows for m in r.matches if m.document_id in titles})
-    chosen = st.multiselect("English documents", list(titles), default=aligned or [english[0].id],
-                            format_func=titles.get, key=f"cover_docs_{doc.id}")
+    titles, chosen = _choose_english(english, rows, f"cover_docs_{doc.id}")
     only_new = st.toggle("Only sentences the Danish document does not have", key=f"cover_new_{doc.id}")
     danish = {r.segment_id: r for r in rows}
     alignments = [a for a in store.alignments(doc.id) if all(i in danish for i in a.source_segment_ids)]
@@ -906,10 +912,7 @@ def _alignment_picture(store: Store, doc: StoredDocument, rows: list[ReviewRow])
     if not english or not rows:
         st.info("The store holds no English document to compare with.")
         return
-    titles = {d.id: f"{d.name}: {d.title}" for d in english}
-    aligned = sorted({m.document_id for r in rows for m in r.matches if m.document_id in titles})
-    chosen = st.multiselect("English documents", list(titles), default=aligned or [english[0].id],
-                            format_func=titles.get, key=f"heat_docs_{doc.id}")
+    _, chosen = _choose_english(english, rows, f"heat_docs_{doc.id}")
     span = (1, len(rows))
     if len(rows) > HEATMAP_MAX_ROWS:
         span = st.slider("Danish sentences", 1, len(rows), (1, HEATMAP_MAX_ROWS), key=f"heat_span_{doc.id}")
