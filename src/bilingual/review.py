@@ -25,7 +25,7 @@ from typing import Any
 import streamlit as st
 
 from bilingual.export import english_coverage
-from bilingual.glossary import Glossary
+from bilingual.glossary import Glossary, Term
 from bilingual.memory import FuzzyMatch, TranslationMemory
 from bilingual.reviewlogic import (
     LOW_SCORE,
@@ -310,9 +310,10 @@ def render_app() -> None:
         rows = load_rows(store, doc.id)
         _filters(rows)
         _sidebar_import(store)
-        _sidebar_glossary(store)
+        terms, glossary = _glossary(store)
+        _sidebar_glossary(store, len(terms))
         _sidebar_export(doc)
-        _document(store, doc, rows)
+        _document(store, doc, rows, glossary)
 
 
 def _sidebar_identity() -> None:
@@ -402,11 +403,10 @@ def _upload_form(store: Store) -> None:
         st.rerun()
 
 
-def _sidebar_glossary(store: Store) -> None:
+def _sidebar_glossary(store: Store, count: int) -> None:
     from bilingual.glossary import parse_glossary
 
     ss = _ss()
-    count = len(store.terms())
     with st.sidebar.expander(f"Glossary ({count} term{'s' if count != 1 else ''})"):
         st.caption("Danish → English terms (CSV/TSV with `danish,english` columns, or TBX). The QA check "
                    "*terminology* flags a sentence whose English lacks a term's rendering.")
@@ -459,7 +459,7 @@ def export_bytes(document_ids: list[int] | None, fmt: str, excel: bool = False) 
     return out.getvalue().encode("utf-8")
 
 
-def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
+def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow], glossary: Glossary) -> None:
     ss = _ss()
     st.subheader(doc.title)
     counts = progress_counts(rows)
@@ -495,21 +495,21 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow]) -> None:
     with sentences:
         # Read the memory only when a page shows a sentence that still needs a translation.
         _sentence_list(rows, drafts, functools.cache(lambda: TranslationMemory(store.translation_memory())),
-                       _glossary(store))
+                       glossary)
     if picture.open:
         with picture:
             _alignment_picture(store, doc, rows)
 
 
-def _glossary(store: Store) -> Glossary:
-    """The store's glossary, the same object across reruns while its terms stay the same (cheap cache hits)."""
+def _glossary(store: Store) -> tuple[list[Term], Glossary]:
+    """The store's terms and glossary; the same object across reruns while the terms stay (cheap cache hits)."""
     ss = _ss()
     terms = store.terms()
     cached = ss.get("glossary")
     if cached is None or cached[0] != terms:
         cached = (terms, Glossary(terms))
         ss["glossary"] = cached
-    return cached[1]
+    return cached
 
 
 def _sentence_list(rows: list[ReviewRow], drafts: dict[int, str], memory: Callable[[], TranslationMemory],
