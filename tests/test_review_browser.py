@@ -208,3 +208,24 @@ def test_an_unsaved_edit_is_back_after_a_reload(served, browser):
     expect(row(page, seg.id).get_by_text("● unsaved changes")).to_be_visible()
     assert review_of(db, seg.text) is None  # still only a draft: nothing was saved behind the reviewer's back
     context.close()
+
+
+def test_a_glossary_file_uploaded_in_the_sidebar_is_imported_and_checked(served, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    url, db = served
+    terms = tmp_path / "terms.csv"
+    terms.write_text("danish,english\nkoalitionen,the coalition\nforsvarsminister,Minister of Defence\n",
+                     encoding="utf-8")
+    context, page = open_app(browser, url)
+    page.get_by_text("Glossary (0 terms)").click()
+    page.locator(".st-key-glossary_0 input[type=file]").set_input_files(str(terms))
+    page.get_by_role("button", name="Import these terms").click()
+    expect(page.get_by_text("2 terms added, 0 already there.")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Glossary (2 terms)")).to_be_visible()
+    with Store(db) as store:
+        assert sorted(t.danish for t in store.terms()) == ["forsvarsminister", "koalitionen"]
+    # The first sentence names the minister of defence; the tiny model's English does not render it.
+    first = row(page, segments(db)[0].id)
+    expect(first.get_by_text("forsvarsminister → Minister of Defence", exact=False)).to_be_visible(timeout=WAIT_MS)
+    context.close()

@@ -407,7 +407,9 @@ def _sidebar_glossary(store: Store, count: int) -> None:
     from bilingual.glossary import parse_glossary
 
     ss = _ss()
-    with st.sidebar.expander(f"Glossary ({count} term{'s' if count != 1 else ''})"):
+    note = ss.pop("glossary_note", None)
+    # The count is in the label, so an import makes a new expander: open it to show the outcome.
+    with st.sidebar.expander(f"Glossary ({count} term{'s' if count != 1 else ''})", expanded=note is not None):
         st.caption("Danish → English terms (CSV/TSV with `danish,english` columns, or TBX). The QA check "
                    "*terminology* flags a sentence whose English lacks a term's rendering.")
         upload = st.file_uploader("Import a glossary", type=["csv", "tsv", "txt", "tbx", "xml"],
@@ -422,7 +424,6 @@ def _sidebar_glossary(store: Store, count: int) -> None:
             ss["glossary_round"] += 1
             ss["glossary_note"] = f"{added} terms added, {len(terms) - added} already there."
             st.rerun()
-        note = ss.pop("glossary_note", None)
         if note:
             st.success(note)
 
