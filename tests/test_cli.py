@@ -140,3 +140,23 @@ def test_commands_that_read_a_store_refuse_a_missing_one_and_create_nothing(tmp_
     assert not db.exists() and not (tmp_path / "x.csv").exists()
     assert run("add", DANISH_SEED, "--db", db).exit_code == 0  # adding documents creates the store
     assert run("stats", "--db", db).exit_code == 0
+
+
+def test_a_folder_stands_for_its_text_files(tmp_path, tiny_model):
+    import shutil
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a text file: passed over in a folder
+    db = tmp_path / "s.sqlite3"
+    result = run("translate", folder, "--model", tiny_model, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert SUMMARY.search(result.output).groups() == ("5", "17", "0", "17")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in ("add", "translate"):
+        refused = run(command, empty, "--db", tmp_path / "other.sqlite3")
+        assert refused.exit_code == 1 and "no .txt or .md file" in refused.output
+    assert not (tmp_path / "other.sqlite3").exists()

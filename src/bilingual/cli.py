@@ -94,7 +94,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @model_option
 @db_option
 @_option("batch_size", "--batch-size", type=click.IntRange(min=1))
@@ -112,11 +112,15 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
               out) -> None:
     """Translate the Danish sentences of FILES into the store; English files are stored as they are.
 
-    Reviewed translations and the MT cache are used first; only what is missing is translated,
-    one committed batch at a time, so an interrupted run resumes where it stopped.
+    A folder stands for its .txt and .md files. Reviewed translations and the MT cache are used
+    first; only what is missing is translated, one committed batch at a time, so an interrupted
+    run resumes where it stopped.
     """
+    from bilingual.documents import expand_inputs
     from bilingual.pipeline import translate_files, translation_records, write_jsonl
     from bilingual.translate import load_translator
+
+    paths = expand_inputs(files)
 
     def make_translator():
         click.echo(f"loading model {setting_value('model', model)} ...", err=True)
@@ -129,25 +133,27 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
         return _RateBar(total, "translating")
 
     with _open_store(db) as store:
-        report = translate_files(store, files, make_translator, int(setting_value("batch_size", batch_size)),
+        report = translate_files(store, paths, make_translator, int(setting_value("batch_size", batch_size)),
                                  language=lang, progress_factory=progress if sys.stderr.isatty() else None)
         click.echo(report.summary())
         if out is not None:
-            ids = [store.document(Path(f).name).id for f in files]
+            ids = [store.document(p.name).id for p in paths]
             write_jsonl(translation_records(store, ids), out)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
 @db_option
 @_fail_cleanly
 def add(files: tuple[str, ...], lang: str | None, db: str | None) -> None:
-    """Store FILES and their sentences without translating them."""
+    """Store FILES (a folder: its .txt and .md files) and their sentences without translating them."""
+    from bilingual.documents import expand_inputs
     from bilingual.pipeline import add_documents
 
+    paths = expand_inputs(files)
     with _open_store(db) as store:
-        for doc_id, doc in add_documents(store, files, language=lang):
+        for doc_id, doc in add_documents(store, paths, language=lang):
             n = len(store.segments(doc_id))
             furniture = sum(1 for s in store.segments(doc_id) if s.furniture)
             click.echo(f"{doc.name}: {doc.language}, {n} sentences ({furniture} page furniture), id {doc_id}")

@@ -11,6 +11,7 @@ import codecs
 import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,6 +259,20 @@ def parse_text(text: str, name: str, path: str = "", encoding: str = "utf-8", la
     elif language not in LANGUAGES:
         raise DocumentError(f"{name}: unsupported language {language!r} (expected one of {', '.join(LANGUAGES)})")
     return Document(name=name, path=path, text=text, language=language, encoding=encoding, paragraphs=paragraphs)
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read: each file as given, each folder as its .txt and .md files in name order."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+        if not found:
+            raise DocumentError(f"{path}: a folder with no .txt or .md file in it")
+        out.extend(found)
+    return out
 
 
 def load_document(path: str | Path, language: str | None = None) -> Document:
