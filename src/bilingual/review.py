@@ -95,6 +95,13 @@ SHORTCUT_SCRIPT = """
     // Let the editor commit its value first, then press Save.
     if (save && !save.disabled) setTimeout(() => save.click(), 120);
   }, true);
+  // Streamlit sends an editor's text when the editor loses focus, and leaving the page does not
+  // blur it: blur it first, so the typing may still reach the server and be kept as a draft. Best
+  // effort: the session can close before the server has stored it.
+  window.addEventListener("beforeunload", () => {
+    const area = document.activeElement;
+    if (area && area.tagName === "TEXTAREA") area.blur();
+  });
 })();
 </script>
 """
