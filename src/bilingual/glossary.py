@@ -304,17 +304,12 @@ def split_renderings(cell: str) -> tuple[str, ...]:
 
 
 def _decode(data: bytes, name: str) -> str:
+    # A glossary CSV comes from the same spreadsheets as an edited export: the same decoding.
+    from bilingual.export import decode_csv
+
     if b"\x00" in data:
         raise ValueError(f"{name}: not a text file (it holds binary data); expected CSV, TSV or TBX")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # spreadsheets on Western-European Windows save plain "CSV" in Windows-1252
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ValueError(f"{name}: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8") from None
+    return decode_csv(data, name).removeprefix("\ufeff")
 
 
 def read_csv_terms(text: str, name: str = "<csv>", delimiter: str | None = None) -> list[Term]:
