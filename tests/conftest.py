@@ -63,3 +63,16 @@ def _isolated_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     monkeypatch.setenv("BILINGUAL_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def record_model_inputs(translator, monkeypatch) -> list[str]:
+    """The list that collects every piece of text the translator hands to its model from now on."""
+    seen: list[str] = []
+    real = translator._translate_pieces
+
+    def spy(pieces):
+        seen.extend(pieces)
+        return real(pieces)
+
+    monkeypatch.setattr(translator, "_translate_pieces", spy)
+    return seen

@@ -1,6 +1,7 @@
 """Duplicate and cached sentences: translated once or not at all, with the same result as the plain path."""
 
 import pytest
+from conftest import record_model_inputs
 
 from bilingual.pipeline import translate_files, translation_records
 from bilingual.translate import Ct2Translator, MarianTranslator, convert_model
@@ -23,14 +24,7 @@ def _engine(kind, tiny_model, ct2_folder):
 def test_a_batch_with_repeats_translates_each_sentence_once(kind, tiny_model, ct2_folder, monkeypatch):
     translator = _engine(kind, tiny_model, ct2_folder)
     one_by_one = [translator.translate([t])[0] for t in TEXTS]
-    seen: list[str] = []
-    real = translator._translate_pieces
-
-    def spy(pieces):
-        seen.extend(pieces)
-        return real(pieces)
-
-    monkeypatch.setattr(translator, "_translate_pieces", spy)
+    seen = record_model_inputs(translator, monkeypatch)
     assert translator.translate(TEXTS) == one_by_one
     assert sorted(seen) == sorted(set(TEXTS))
 

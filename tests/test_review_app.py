@@ -58,6 +58,12 @@ def review_of(db, text):
         return store.review(text_hash(text))
 
 
+def saved_by_another_reviewer(db, seg, text: str) -> None:
+    """Ben saves a sentence from version 0 behind the session's back, as a second reviewer would."""
+    with Store(db) as store:
+        store.save_review(seg.text, text, "corrected", expected_version=0, reviewer="Ben")
+
+
 def open_popover(at, key: str) -> None:
     """Open a popover whose contents are drawn only while open, as a click on it does."""
     at.session_state[key] = True
@@ -105,8 +111,7 @@ def test_a_stale_save_is_refused_with_both_texts_and_nothing_is_lost(review_db):
     at.text_input(key="reviewer").input("Anna").run()
     at.text_area(key=f"ed_{seg.id}").input("Anna's version.").run()
     # Another reviewer saves the same sentence in between.
-    with Store(review_db) as store:
-        store.save_review(seg.text, "Ben's version.", "corrected", expected_version=0, reviewer="Ben")
+    saved_by_another_reviewer(review_db, seg, "Ben's version.")
     at.button(key=f"save_{seg.id}").click().run()
 
     stored = review_of(review_db, seg.text)
@@ -129,8 +134,7 @@ def test_take_theirs_replaces_the_draft_and_follows_the_store(review_db):
     seg = danish_segments(review_db)[4]
     at = start()
     at.text_area(key=f"ed_{seg.id}").input("Mine.").run()
-    with Store(review_db) as store:
-        store.save_review(seg.text, "Theirs.", "corrected", expected_version=0, reviewer="Ben")
+    saved_by_another_reviewer(review_db, seg, "Theirs.")
     at.button(key=f"save_{seg.id}").click().run()
     at.button(key=f"taketheirs_{seg.id}").click().run()
     assert at.text_area(key=f"ed_{seg.id}").value == "Theirs."
@@ -148,8 +152,7 @@ def test_take_theirs_replaces_the_draft_and_follows_the_store(review_db):
 def test_an_untouched_editor_follows_other_reviewers(review_db):
     seg = danish_segments(review_db)[5]
     at = start()
-    with Store(review_db) as store:
-        store.save_review(seg.text, "Fixed elsewhere.", "corrected", expected_version=0, reviewer="Ben")
+    saved_by_another_reviewer(review_db, seg, "Fixed elsewhere.")
     at.run()
     assert at.text_area(key=f"ed_{seg.id}").value == "Fixed elsewhere."
     at.text_area(key=f"ed_{seg.id}").input("Fixed here too.").run()
@@ -407,8 +410,7 @@ def test_a_restored_edit_older_than_the_stored_version_is_saved_only_after_a_cho
     seg = danish_segments(review_db)[4]
     at = start()
     at.text_area(key=f"ed_{seg.id}").input("My old edit.").run()
-    with Store(review_db) as store:
-        store.save_review(seg.text, "Ben's text.", "corrected", expected_version=0, reviewer="Ben")
+    saved_by_another_reviewer(review_db, seg, "Ben's text.")
     again = start()
     assert again.text_area(key=f"ed_{seg.id}").value == "My old edit."
     assert any("saved since" in i.value for i in again.info)

@@ -1,4 +1,5 @@
 import pytest
+from conftest import record_model_inputs
 
 from bilingual.translate import (
     MarianTranslator,
@@ -31,14 +32,8 @@ def test_batching_and_sorting_do_not_change_the_results(tiny_translator):
 def test_input_longer_than_the_model_maximum_is_split_not_truncated(tiny_translator, monkeypatch):
     long_text = ", ".join(f"det danske bidrag nummer {i} til koalitionen" for i in range(30)) + "."
     assert tiny_translator.count_tokens(long_text) > tiny_translator.max_input_tokens
-    seen: list[str] = []
     real = tiny_translator._translate_pieces
-
-    def spy(pieces):
-        seen.extend(pieces)
-        return real(pieces)
-
-    monkeypatch.setattr(tiny_translator, "_translate_pieces", spy)
+    seen = record_model_inputs(tiny_translator, monkeypatch)
     [out] = tiny_translator.translate([long_text])
     assert len(seen) > 1
     assert all(tiny_translator.count_tokens(p) <= tiny_translator.max_input_tokens for p in seen)
