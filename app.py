@@ -1,5 +1,5 @@
-"""The review app: ``streamlit run app.py``. A thin shell over ``bilingual.review``."""
+"""The review app: ``streamlit run app.py``. A thin shell over ``bilingual.app.page``."""
 
-from bilingual.review import render_app
+from bilingual.app.page import render_app
 
 render_app()

@@ -4,8 +4,8 @@
     python bench/align_eval.py --quick       # skip the 10,000 x 10,000 run
     python bench/align_eval.py --calibrate   # also sweep the comparable threshold on calibration seeds
 
-Figures are printed, never asserted. Gold cases come from ``bilingual.gold`` (seeded), scored with
-``bilingual.score`` (strict/lax bead F1 as vecalign's score.py; pair F1 as BUCC).
+Figures are printed, never asserted. Gold cases come from ``tests/support/gold.py`` (seeded), scored with
+``tests/support/score.py`` (strict/lax bead F1 as vecalign's score.py; pair F1 as BUCC).
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.gold import CONDITIONS, NOISE_RATE, comparable_case, load_ntrex, parallel_case  # noqa: E402
+from support.score import score_cases, score_pairs  # noqa: E402
 
 from bilingual import align as A  # noqa: E402
-from bilingual.gold import CONDITIONS, NOISE_RATE, comparable_case, load_ntrex, parallel_case  # noqa: E402
-from bilingual.score import score_cases, score_pairs  # noqa: E402
 
 PARALLEL_SEEDS = (1, 2)
 COMPARABLE_SEEDS = (1, 2, 3)
@@ -325,7 +327,7 @@ def main() -> None:
         raise SystemExit(f"align_eval: {exc}") from exc
     started = time.perf_counter()
     embedder = CachingEmbedder(A.load_embedder())
-    print(f"bilingual alignment evaluation (align.py version {A.VERSION}, embedder {embedder.bilingual_name}, "
+    print(f"bilingual alignment evaluation (bilingual.align version {A.VERSION}, embedder {embedder.bilingual_name}, "
           f"noisy condition: {NOISE_RATE:.0%} of words dropped or replaced)")
     run_parallel(embedder, mt=not args.no_mt)
     run_comparable(embedder, args.calibrate)

@@ -84,7 +84,7 @@ def timed(fn, repeat: int = 5) -> float:
 def bench_script(db: Path, doc_id: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from bilingual.reviewlogic import load_rows
+    from bilingual.app.rows import load_rows
     from bilingual.store import Store
 
     with Store(db) as store:
@@ -109,7 +109,7 @@ def bench_script(db: Path, doc_id: int) -> None:
 def bench_browser(db: Path, folder: Path, chromium: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from bilingual.appserver import serve_app
+    from bilingual.app.server import serve_app
 
     with serve_app(db, folder / "streamlit.log", script=ROOT / "app.py") as url:
         with sync_playwright() as p:

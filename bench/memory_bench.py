@@ -18,14 +18,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+# The gold-data loader is a test helper (tests/support), not part of the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 
 def build_memory(db: Path, size: int) -> list[str]:
     """Store ``size`` accepted reviews made from NTREX Danish lines; return their source texts."""
-    from bilingual.gold import load_ntrex
+    from support.gold import load_ntrex
+
     from bilingual.store import Store
 
     danish, english = load_ntrex()

@@ -40,7 +40,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
+# The random-model builder is test support, not runtime code: it lives in tests/support/.
+sys.path.insert(0, str(ROOT / "tests"))
+NTREX = ROOT / "tests" / "data" / "ntrex128"
 MODELS = ROOT / "bench" / ".models"
 BENCH_MODEL = MODELS / "opus-mt-da-en-random"
 SPM_VOCAB = 8000
@@ -74,7 +76,7 @@ def ntrex_lines(language: str) -> list[str]:
 
 def build_bench_model() -> Path:
     """The random-weight opus-mt-da-en-shaped model, built once."""
-    from bilingual.modelbuild import OPUS_MT_DA_EN_SHAPE, build_random_marian
+    from support.modelbuild import OPUS_MT_DA_EN_SHAPE, build_random_marian
 
     stamp = {"shape": OPUS_MT_DA_EN_SHAPE, "spm_vocab": SPM_VOCAB, "seed": 0}
     stamp_file = BENCH_MODEL / "bench.json"
@@ -203,7 +205,7 @@ def _status_mb(field: str) -> float:
 def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
     """Load one engine, warm it up on one sentence, then time it on the subset."""
     if spec["engine"] == "gemm":
-        from bilingual.modelbuild import OPUS_MT_DA_EN_SHAPE
+        from support.modelbuild import OPUS_MT_DA_EN_SHAPE
 
         return {rows: gemm_throughput(OPUS_MT_DA_EN_SHAPE, rows, spec["threads"]) for rows in spec["rows"]}
     if spec["engine"] == "de":
@@ -435,7 +437,8 @@ def main() -> None:
         print(json.dumps(run_worker(json.loads(Path(args.worker).read_text()))))
         return
 
-    from bilingual.modelbuild import OPUS_MT_DA_EN_SHAPE
+    from support.modelbuild import OPUS_MT_DA_EN_SHAPE
+
     from bilingual.translate import Ct2Translator, available_cores
 
     if args.agreement_only:

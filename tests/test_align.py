@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import DANISH_SEED, ENGLISH_SEEDS
+from support.gold import comparable_case, parallel_case
+from support.score import score_beads, score_pairs
 
 from bilingual import align as A
 from bilingual.documents import load_document
-from bilingual.gold import comparable_case, parallel_case
-from bilingual.score import score_beads, score_pairs
 from bilingual.segment import segment_document
 
 REFERENCE_002 = Path(__file__).parent / "data" / "seed002_reference_en.txt"
@@ -106,6 +106,7 @@ def test_the_packaged_embedder_is_loaded_once(embedder, monkeypatch):
 # --------------------------------------------------------------------------- parallel mode
 
 
+@pytest.mark.slow
 def test_parallel_mode_on_a_gold_case_with_merges_and_deletions(embedder, ntrex):
     da, en = ntrex
     case = parallel_case(da, en, 7, start=300, length=120, merge_rate=0.08, delete_rate=0.05)
@@ -122,6 +123,7 @@ def test_parallel_mode_on_a_gold_case_with_merges_and_deletions(embedder, ntrex)
     assert result.mode == "parallel" and result.settings["threshold"] == A.THRESHOLDS["parallel"]
 
 
+@pytest.mark.slow
 def test_parallel_mode_works_without_any_translation(embedder, ntrex):
     da, en = ntrex
     case = parallel_case(da, en, 7, start=300, length=120, merge_rate=0.08, delete_rate=0.05)
@@ -131,17 +133,18 @@ def test_parallel_mode_works_without_any_translation(embedder, ntrex):
     assert result.settings["translated_sentences"] == 0
 
 
+@pytest.mark.slow
 def test_a_long_document_is_searched_in_a_band(embedder, ntrex, monkeypatch):
     da, en = ntrex
     case = parallel_case(da, en, 2, start=1000, length=450)
     cells = []
-    real_dp = A._dp
+    real_dp = A.parallel._dp
 
     def counting_dp(prob, src_groups, tgt_groups, lo, hi, *, fine):
         cells.append((len(src_groups), len(tgt_groups), int((hi - lo + 1).sum()), fine))
         return real_dp(prob, src_groups, tgt_groups, lo, hi, fine=fine)
 
-    monkeypatch.setattr(A, "_dp", counting_dp)
+    monkeypatch.setattr(A.parallel, "_dp", counting_dp)
     result = A.align(case.translations("oracle"), case.tgt, src_da=case.src, mode="parallel", embedder=embedder)
     n, m, searched, fine = cells[-1]
     assert fine and (n, m) == (len(case.src), len(case.tgt))
@@ -185,14 +188,14 @@ def test_block_wise_comparable_mode_gives_the_same_answer_as_one_block(embedder,
     case = comparable_case(da, en, 11, articles=3)
     src_en = case.translations("noisy")
     shapes = []
-    real = A._block_scores
+    real = A.comparable._block_scores
 
     def recording(prob, s, t, rows):
         out = real(prob, s, t, rows)
         shapes.append(out.shape)
         return out
 
-    monkeypatch.setattr(A, "_block_scores", recording)
+    monkeypatch.setattr(A.comparable, "_block_scores", recording)
     whole = A.align(src_en, case.tgt, src_da=case.src, mode="comparable", embedder=embedder, block_rows=10**6)
     assert shapes == [(len(case.src), len(case.tgt))]
     shapes.clear()

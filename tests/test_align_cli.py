@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DANISH_SEED, ENGLISH_SEEDS, SEEDS
+from support.gold import parallel_case
+from support.score import parse_bead, score_beads
 
 from bilingual.cli import main
 from bilingual.documents import load_document
-from bilingual.gold import parallel_case
-from bilingual.score import parse_bead, score_beads
 from bilingual.segment import segment_document
 from bilingual.store import Store
 
@@ -121,7 +121,7 @@ def test_align_bad_arguments_exit_2_and_failures_exit_1(tmp_path):
     db = _seed_store(tmp_path, with_reference=False)
     assert run("align", "--db", db, "--source", "nonexistent").exit_code == 2
     wrong = run("align", "--db", db, "--source", "001")
-    assert wrong.exit_code == 2 and "not Danish" in wrong.output
+    assert wrong.exit_code == 2 and "is not a Danish document" in wrong.output
     assert run("align", "--db", db, "--target", "002").exit_code == 2
     assert run("align", "--db", db, "--mode", "sideways").exit_code == 2
     assert run("align", "--db", db, "--top-k", "0").exit_code == 2
@@ -148,6 +148,7 @@ def _beads(text: str):
     return [parse_bead(line) for line in text.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_align_files_on_the_seeds_prints_vecalign_beads(tmp_path):
     result = run("align-files", DANISH_SEED, *ENGLISH_SEEDS, "--translation", REFERENCE_002)
     assert result.exit_code == 0, result.output
@@ -165,6 +166,7 @@ def test_align_files_on_the_seeds_prints_vecalign_beads(tmp_path):
     assert all(score == 0.0 for s, t, score in beads if not (s and t))
 
 
+@pytest.mark.slow
 def test_align_files_with_lines_on_a_gold_case(tmp_path, ntrex):
     da, en = ntrex
     case = parallel_case(da, en, 7, start=300, length=120, merge_rate=0.08, delete_rate=0.05)
@@ -216,6 +218,24 @@ def test_align_files_tsv_and_csv(tmp_path):
     assert 0 < float(rows[1][2]) <= 1
 
 
+def test_align_files_csv_neutralises_every_cell_a_spreadsheet_would_run(tmp_path):
+    # A leading tab runs as a formula too; a cell already starting with an apostrophe gets one more,
+    # so that importing the file back restores every cell exactly.
+    danish = ["\tIndrykket med tabulator.", "=1+1 er to.", "'=A1 var allerede sikret.", "En almindelig sætning."]
+    english = ["\tIndented with a tab.", "=1+1 is two.", "'=A1 was already made safe.", "An ordinary sentence."]
+    (tmp_path / "da.txt").write_text("\n".join(danish) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(english) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("align-files", tmp_path / "da.txt", tmp_path / "en.txt", "--lines", "--translation",
+                 tmp_path / "en.txt", "--format", "csv", "--mode", "parallel", "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert [r[:2] for r in rows[1:]] == [["0", "0"], ["1", "1"], ["2", "2"], ["3", "3"]]
+    assert [r[3] for r in rows[1:]] == ["'\tIndrykket med tabulator.", "'=1+1 er to.", "''=A1 var allerede sikret.",
+                                        "En almindelig sætning."]
+    assert [r[4] for r in rows[1:]][:2] == ["'\tIndented with a tab.", "'=1+1 is two."]
+
+
 def test_align_files_bad_arguments_exit_2(tmp_path):
     (tmp_path / "da.txt").write_text("En.\nTo.\n", encoding="utf-8")
     (tmp_path / "en.txt").write_text("One.\nTwo.\n", encoding="utf-8")
@@ -228,6 +248,7 @@ def test_align_files_bad_arguments_exit_2(tmp_path):
     assert run("align-files", tmp_path / "da.txt", tmp_path / "en.txt", "--format", "xml").exit_code == 2
 
 
+@pytest.mark.slow
 def test_realigning_repeats_the_last_request_of_the_document(tmp_path):
     from bilingual.pipeline import last_alignment_request, realign_document
 

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from conftest import DANISH_SEED, ROOT, SEEDS
 from streamlit.testing.v1 import AppTest
 
+from bilingual.app.uploads import import_upload
 from bilingual.pipeline import add_documents
-from bilingual.reviewlogic import import_upload
 from bilingual.store import Store
 
 
@@ -82,9 +82,10 @@ def test_an_unusable_store_path_is_reported(tmp_path, monkeypatch):
 
 def test_review_command_runs_the_app_on_loopback_without_a_file_watcher(tmp_path, monkeypatch):
     import bilingual.cli as cli
+    import bilingual.cli.documents as commands
 
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr(commands.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(cli.main, ["review", "--db", str(tmp_path / "x.sqlite3"), "--port", "8765"])
     assert result.exit_code == 0, result.output
@@ -99,8 +100,8 @@ def test_review_command_runs_the_app_on_loopback_without_a_file_watcher(tmp_path
 def test_app_files_stay_thin():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
     code = [line for line in app.splitlines() if line.strip() and not line.startswith(('"""', "#"))]
-    assert code == ["from bilingual.review import render_app", "render_app()"]
+    assert code == ["from bilingual.app.page import render_app", "render_app()"]
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert 'address = "127.0.0.1"' in config and 'fileWatcherType = "none"' in config
-    page = (ROOT / "src" / "bilingual" / "review.py").read_text(encoding="utf-8")
+    page = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "bilingual" / "app").glob("*.py"))
     assert "SELECT" not in page and "transformers" not in page and "torch" not in page

@@ -19,13 +19,26 @@ def test_translate_seeds_then_rerun_translates_nothing(tmp_path, tiny_model):
     assert first.exit_code == 0, first.output
     assert SUMMARY.search(first.output).groups() == ("5", "17", "0", "17")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 17 and all(r["translation"] is not None and r["origin"] == "mt" for r in records)
-    assert records[0]["source"].startswith("Offensiven mod ISIL")
+    assert len(records) == 17 and all(r["mt"] and r["status"] == "pending" for r in records)
+    assert records[0]["danish"].startswith("Offensiven mod ISIL")
     second = run("translate", *SEEDS, "--model", tiny_model, "--db", db)
     assert SUMMARY.search(second.output).groups() == ("5", "17", "17", "0")
     stats = run("stats", "--db", db, "--json")
     counts = json.loads(stats.output)
     assert counts["documents"] == 5 and counts["danish segments"] == 17 and counts["translated"] == 17
+
+
+def test_translate_out_writes_the_records_of_a_file_whose_content_is_stored_under_another_name(tmp_path, tiny_model):
+    db, out = tmp_path / "s.sqlite3", tmp_path / "x.jsonl"
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_text("Det er irakerne selv. Mødet blev holdt i Paris.", encoding="utf-8")
+    assert run("translate", first, "--lang", "da", "--model", tiny_model, "--db", db).exit_code == 0
+    result = run("translate", second, "--lang", "da", "--model", tiny_model, "--db", db, "--out", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["danish"] for r in records] == ["Det er irakerne selv.", "Mødet blev holdt i Paris."]
+    assert all(r["document"] == "a.txt" and r["mt"] for r in records)
 
 
 def test_database_and_model_come_from_the_environment(tmp_path, tiny_model):
@@ -87,10 +100,10 @@ def test_model_download_offline_is_a_clear_error():
 
 
 def test_model_download_without_a_reachable_hub_fails_fast(monkeypatch):
-    import bilingual.translate
+    import bilingual.translate.models
 
     monkeypatch.delenv("HF_HUB_OFFLINE")
-    monkeypatch.setattr(bilingual.translate, "hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr(bilingual.translate.models, "hub_reachable", lambda timeout=3.0: False)
     result = run("model", "download", "Helsinki-NLP/opus-mt-da-en")
     assert result.exit_code == 1
     assert "unreachable" in result.output and "--model PATH" in result.output

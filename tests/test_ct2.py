@@ -181,9 +181,9 @@ def test_cli_translate_picks_ct2_and_its_cache_is_shared_by_name_and_by_folder(t
     assert first.exit_code == 0, first.output
     assert "engine: ctranslate2" in first.output and "17 translated" in first.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    plain = MarianTranslator(str(tiny_model)).translate([r["source"] for r in records])
-    assert [r["translation"] for r in records] == plain
-    assert {r["signature"]["backend"] for r in records} == {"ctranslate2"}
+    plain = MarianTranslator(str(tiny_model)).translate([r["danish"] for r in records])
+    assert [r["translation"] for r in records] == plain and {r["translation_origin"] for r in records} == {"mt"}
+    assert all("backend:ctranslate2" in r["translator_signature"] for r in records)
     folder = next((tmp_path / "models").iterdir())
     again = run("translate", DANISH_SEED, "--model", folder, "--db", db, "--backend", "ct2")
     assert again.exit_code == 0 and "17 cache hits, 0 translated" in again.output

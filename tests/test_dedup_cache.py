@@ -3,7 +3,8 @@
 import pytest
 from conftest import record_model_inputs
 
-from bilingual.pipeline import translate_files, translation_records
+from bilingual.pipeline import translate_files
+from bilingual.records import export_records
 from bilingual.translate import Ct2Translator, MarianTranslator, convert_model
 
 TEXTS = ["Det er godt.", "Baggrund", "Det er godt.", "Mødet blev holdt i Paris.", "Baggrund", "Det er godt."]
@@ -53,9 +54,9 @@ def test_sentences_shared_by_documents_are_translated_once_and_match_the_plain_p
     assert (report.sentences, report.translated) == (6, 6)
     sent = [t for b in batches for t in b]
     assert sorted(sent) == sorted({"Det er godt.", "Mødet blev holdt i Paris.", "Baggrund", "Noget helt andet."})
-    records = translation_records(store)
+    records = export_records(store)
     plain = MarianTranslator(str(tiny_model))
-    assert [r["translation"] for r in records] == [plain.translate([r["source"]])[0] for r in records]
+    assert [r.mt for r in records] == [plain.translate([r.danish])[0] for r in records]
 
 
 @pytest.mark.parametrize("kind", ["transformers", "ctranslate2"])
@@ -63,7 +64,7 @@ def test_a_cached_rerun_gives_the_same_translations_without_loading_the_model(ki
                                                                             ct2_folder):
     paths = _documents(tmp_path)
     first = translate_files(store, paths, lambda: _engine(kind, tiny_model, ct2_folder), language="da")
-    before = translation_records(store)
+    before = export_records(store)
     made = []
 
     def fresh():
@@ -72,9 +73,9 @@ def test_a_cached_rerun_gives_the_same_translations_without_loading_the_model(ki
 
     second = translate_files(store, paths, fresh, language="da")
     assert (first.translated, second.translated, second.cache_hits) == (6, 0, 6)
-    assert translation_records(store) == before
+    assert export_records(store) == before
     # the translator was built for its cache key, but its weights were never loaded
     [translator] = made
     assert getattr(translator, "_model", None) is None and getattr(translator, "_engine", None) is None
     plain = MarianTranslator(str(tiny_model))
-    assert [r["translation"] for r in before] == plain.translate([r["source"] for r in before])
+    assert [r.mt for r in before] == plain.translate([r.danish for r in before])

@@ -11,24 +11,15 @@ from conftest import ROOT, SEEDS
 from lxml import etree
 
 from bilingual.cli import main
-from bilingual.export import (
-    COLUMNS,
-    ExportRecord,
-    export_records,
-    import_reviews,
-    neutralise,
-    read_csv,
-    read_csv_rows,
-    read_jsonl,
-    read_tmx,
-    unneutralise,
-    write_csv,
-    write_jsonl,
-    write_tmx,
-)
-from bilingual.pipeline import add_documents, translate_files
+from bilingual.formats.csv import read_csv, read_csv_rows, write_csv
+from bilingual.formats.jsonl import read_jsonl, write_jsonl
+from bilingual.formats.tmx import read_tmx, write_tmx
+from bilingual.importing import import_reviews
+from bilingual.pipeline import add_documents
 from bilingual.quality import post_edit_effort
+from bilingual.records import COLUMNS, ExportRecord, export_records
 from bilingual.segment import text_hash
+from bilingual.textio import neutralise, unneutralise
 
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"
 SIGNATURE = {"model": "Helsinki-NLP/opus-mt-da-en", "revision": "abc123", "backend": "transformers",
@@ -186,9 +177,8 @@ def test_tmx_removes_characters_xml_forbids():
 # --------------------------------------------------------------------------- records from the store
 
 
-@pytest.fixture
-def aligned_store(store):
-    """The seeds with MT, two reviews and alignments of every kind the export must tell apart."""
+def _fill_aligned_store(store):
+    """Fill the ``aligned_store`` template."""
     add_documents(store, SEEDS)
     da = store.documents("da")[0]
     english = store.documents("en")[0]
@@ -213,7 +203,15 @@ def aligned_store(store):
     store.set_alignment_status(by_pair[((d[4],), (en[5].id,))], "rejected", "Åse")
     store.set_alignment_status(by_pair[((d[4],), (en[6].id,))], "accepted", "Åse")
     store.set_alignment_status(by_pair[((d[5],), (en[7].id,))], "rejected", "Åse")
-    return store, danish, en
+
+
+@pytest.fixture
+def aligned_store(store_template, store_copy):
+    """The seeds with MT, two reviews and alignments of every kind the export must tell apart."""
+    with store_copy(store_template("aligned", _fill_aligned_store)) as store:
+        da = store.documents("da")[0]
+        english = store.documents("en")[0]
+        yield store, store.segments(da.id, include_furniture=False), store.segments(english.id)
 
 
 def test_records_take_reviews_mt_and_the_chosen_alignment(aligned_store):
@@ -260,10 +258,9 @@ FUND_FINAL = "There is a lot of money in the pool."  # drops 332.5
 CLEAN_FINAL = "Yesterday the minister visited Aarhus."
 
 
-@pytest.fixture
-def qa_store(store, tmp_path):
-    """A Danish note whose sentences cover every case of the QA fields."""
-    source = tmp_path / "pulje.txt"
+def _fill_qa_store(store):
+    """Fill the ``qa_store`` template; the note is written next to the template's store file."""
+    source = store.path.parent / "pulje.txt"
     source.write_text("Puljen til kultur\n\nDer er 332,5 mio. kr. i puljen. Ministeren besøgte Aarhus i går.\n\n"
                       "Der blev uddelt 12 priser i 2023.\n\nFolketinget vedtog loven.\n", encoding="utf-8")
     add_documents(store, [source], language="da")
@@ -276,7 +273,13 @@ def qa_store(store, tmp_path):
     store.save_review(fund.text, FUND_FINAL, "corrected", expected_version=0, reviewer="ann", mt_text=FUND_MT)
     # edited, then put back to pending: it has an MT and a final text, but no settled review
     store.save_review(clean.text, CLEAN_FINAL, "pending", expected_version=0, reviewer="bo")
-    return store
+
+
+@pytest.fixture
+def qa_store(store_template, store_copy):
+    """A Danish note whose sentences cover every case of the QA fields."""
+    with store_copy(store_template("qa", _fill_qa_store)) as store:
+        yield store
 
 
 def test_records_carry_the_qa_warnings_of_the_exported_english(qa_store):
@@ -317,7 +320,8 @@ def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
         assert result.exit_code == 0, result.output
 
     rows = list(csv.DictReader(io.StringIO((tmp_path / "qa.csv").read_text(encoding="utf-8"), newline="")))
-    assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[-3:] == ["qa_warnings", "qa_messages", "post_edit_effort"]
+    derived = ["qa_warnings", "qa_messages", "post_edit_effort", "translation", "translation_origin"]
+    assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[-5:] == derived
     assert (rows[1]["qa_warnings"], rows[1]["qa_messages"]) == ("number", "332,5 is not in the English")
     assert float(rows[1]["post_edit_effort"]) > 0
     assert (rows[2]["qa_warnings"], rows[2]["qa_messages"], rows[2]["post_edit_effort"]) == ("", "", "")
@@ -351,9 +355,10 @@ def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
 
 
 @pytest.fixture
-def seeded_db(store, tiny_translator):
-    translate_files(store, SEEDS, lambda: tiny_translator)
-    return store
+def seeded_db(seeded_template, store_copy):
+    """This test's own copy of the seeds translated by the tiny model."""
+    with store_copy(seeded_template) as store:
+        yield store
 
 
 def test_export_command_writes_every_format_from_the_seeds(seeded_db, tmp_path, tiny_model):
@@ -399,9 +404,10 @@ def test_export_bad_arguments(seeded_db, tmp_path):
     assert run("export", "--format", "tmx", "--excel", "--out", tmp_path / "a.tmx", "--db", db).exit_code == 2
     assert run("export", "--format", "csv", "--db", db).exit_code == 2  # no --out
     english = run("export", "--document", "000", "--out", tmp_path / "a.csv", "--db", db)
-    assert english.exit_code == 2 and "English" in english.output
+    assert english.exit_code == 2 and "is not a Danish document" in english.output
+    # an unknown document is a bad argument, as in every command that takes --document/--source/--target
     missing = run("export", "--document", "nope", "--out", tmp_path / "a.csv", "--db", db)
-    assert missing.exit_code == 1 and "nope" in missing.output
+    assert missing.exit_code == 2 and "nope" in missing.output
     assert not any(tmp_path.glob("a.*"))
     for command in (["export"], ["import-reviews"]):
         assert run(*command, "--help").exit_code == 0

@@ -11,7 +11,8 @@ from conftest import DANISH_SEED, ROOT
 
 from bilingual.cli import main
 from bilingual.documents import load_document
-from bilingual.export import read_csv, read_xliff
+from bilingual.formats.csv import read_csv
+from bilingual.formats.xliff import read_xliff
 from bilingual.glossary import (
     Glossary,
     Term,

@@ -1,7 +1,8 @@
 import pytest
 from conftest import DANISH_SEED, SEEDS
 
-from bilingual.pipeline import TranslateReport, translate_files, translation_records
+from bilingual.pipeline import TranslateReport, translate_files
+from bilingual.records import export_records
 
 
 class CountingTranslator:
@@ -69,9 +70,18 @@ def test_reviewed_text_wins_and_needs_no_model(store, tiny_translator, tmp_path)
 
     report = translate_files(store, [path], no_model, language="da")
     assert (report.review_hits, report.translated) == (1, 0)
-    [record] = translation_records(store)
-    assert (record["translation"], record["origin"], record["status"]) == (
-        "It is the Iraqis themselves.", "review", "corrected")
+    [record] = export_records(store)
+    assert (record.final, record.status) == ("It is the Iraqis themselves.", "corrected")
+
+
+def test_the_report_names_the_stored_documents_also_for_content_stored_under_another_name(store, tiny_translator,
+                                                                                          tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_text("Det er irakerne selv.", encoding="utf-8")
+    stored = translate_files(store, [first], lambda: tiny_translator, language="da")
+    again = translate_files(store, [second], lambda: tiny_translator, language="da")
+    assert again.document_ids == stored.document_ids == [store.document("a.txt").id]
 
 
 def test_report_summary_format():

@@ -12,8 +12,9 @@ import pytest
 from conftest import DANISH_SEED, ROOT, SEEDS
 from streamlit.testing.v1 import AppTest
 
+from bilingual.app.diff import md
+from bilingual.app.sidebar import export_bytes
 from bilingual.pipeline import add_documents, segments_to_translate
-from bilingual.review import export_bytes, md
 from bilingual.segment import text_hash
 from bilingual.store import Store
 
@@ -22,22 +23,26 @@ def fake_mt(text: str) -> str:
     return f"EN: {text[:40]}"
 
 
+def _fill_review_store(store):
+    """Fill the ``review_db`` template."""
+    add_documents(store, SEEDS)
+    da = store.document(DANISH_SEED.name)
+    segments = segments_to_translate(store, [da.id])
+    store.put_translations([(s.text, fake_mt(s.text)) for s in segments], "test", {"model": "test"})
+    english = store.documents(language="en")[1]
+    targets = store.segments(english.id, include_furniture=False)
+    beads = []
+    for i, seg in enumerate(segments):
+        beads.append(((seg.id,), (targets[i % len(targets)].id,), 0.9 - 0.05 * i, 0, "test"))
+        beads.append(((seg.id,), (targets[(i + 1) % len(targets)].id,), 0.2, 1, "test"))
+    store.replace_alignments(da.id, [english.id], "test", {}, beads)
+
+
 @pytest.fixture
-def review_db(tmp_path, monkeypatch):
+def review_db(store_template, store_copy, monkeypatch):
     """The seeds in a store with a made-up MT for every Danish sentence, and two candidate alignments each."""
-    db = tmp_path / "review.sqlite3"
-    with Store(db) as store:
-        add_documents(store, SEEDS)
-        da = store.document(DANISH_SEED.name)
-        segments = segments_to_translate(store, [da.id])
-        store.put_translations([(s.text, fake_mt(s.text)) for s in segments], "test", {"model": "test"})
-        english = store.documents(language="en")[1]
-        targets = store.segments(english.id, include_furniture=False)
-        beads = []
-        for i, seg in enumerate(segments):
-            beads.append(((seg.id,), (targets[i % len(targets)].id,), 0.9 - 0.05 * i, 0, "test"))
-            beads.append(((seg.id,), (targets[(i + 1) % len(targets)].id,), 0.2, 1, "test"))
-        store.replace_alignments(da.id, [english.id], "test", {}, beads)
+    with store_copy(store_template("review", _fill_review_store), "review.sqlite3") as store:
+        db = store.path
     monkeypatch.setenv("BILINGUAL_DB", str(db))
     return db
 
@@ -450,6 +455,7 @@ def test_a_near_match_from_the_translation_memory_is_offered_and_can_be_used(rev
     assert not [b for b in at.button if b.key and b.key.startswith(f"usetm_{seg.id}_")]
 
 
+@pytest.mark.slow
 def test_a_reviewer_brings_back_a_paragraph_the_detector_left_out_and_realigns(review_db):
     with Store(review_db) as store:
         english = next(d for d in store.documents(language="en") if d.name.startswith("004_"))

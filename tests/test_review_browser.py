@@ -13,14 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DANISH_SEED, ROOT, SEEDS
+from conftest import DANISH_SEED, ROOT, copy_store
 
-from bilingual.appserver import serve_app
-from bilingual.pipeline import translate_files
+from bilingual.app.server import serve_app
 from bilingual.segment import text_hash
 from bilingual.store import Store
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -38,12 +37,11 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, tiny_translator):
+def served(tmp_path_factory, seeded_template):
     """A store translated by the tiny model, and the app serving it; yields ``(url, db)``."""
     folder = tmp_path_factory.mktemp("browser")
-    db = folder / "review.sqlite3"
+    db = copy_store(seeded_template, folder / "review.sqlite3")
     with Store(db) as store:
-        translate_files(store, SEEDS, lambda: tiny_translator)
         danish = store.document(DANISH_SEED.name)
         english = store.documents(language="en")[1]
         sources = store.segments(danish.id, include_furniture=False)

@@ -5,35 +5,29 @@ from __future__ import annotations
 import pytest
 from conftest import DANISH_SEED, SEEDS
 
-from bilingual.pipeline import add_documents, segments_to_translate
-from bilingual.reviewlogic import (
+from bilingual.app.diff import diff_counts, diff_html, word_diff
+from bilingual.app.rows import (
     VIEWS,
     ReviewRow,
     bead_cells,
     build_rows,
-    decision_status,
-    diff_counts,
-    diff_html,
     edit_effort,
     filter_rows,
     heatmap_records,
-    import_upload,
     is_low_score,
-    is_unchanged,
     load_rows,
     next_pending,
     page_count,
     page_of,
     page_slice,
     paragraph_starts,
-    pick_candidate,
     progress_counts,
     row_warnings,
-    save_decision,
-    seed_files,
-    upload_language,
-    word_diff,
 )
+from bilingual.app.state import is_unchanged, pick_candidate, save_decision
+from bilingual.app.uploads import import_upload, seed_files, upload_language
+from bilingual.decisions import decision_status
+from bilingual.pipeline import add_documents, segments_to_translate
 from bilingual.store import StoredAlignment, StoredSegment
 
 
@@ -51,7 +45,7 @@ def bead(id_: int, src: tuple[int, ...], tgt: tuple[int, ...], score: float, ran
 def row(segment_id: int = 1, status: str = "pending", mt: str | None = "mt", final: str | None = None,
         version: int = 0, paragraph: int = 0, source: str = "kilde", score: float | None = None,
         reason: str | None = None) -> ReviewRow:
-    from bilingual.reviewlogic import Match
+    from bilingual.app.rows import Match
 
     matches = () if score is None else (Match(9, (20,), "english", 2, "doc", score, 0, "machine", "test"),)
     return ReviewRow(segment_id - 1, segment_id, f"d:{paragraph}:{segment_id}", paragraph, segment_id, source,
@@ -91,7 +85,8 @@ def test_the_editor_text_of_a_row():
     assert row(mt="MT").stored_text == "MT"
     assert row(mt=None).stored_text == ""
     assert row(status="rejected", final="bad", mt="MT").stored_text == "bad"
-    assert row(status="rejected", final="bad", mt="MT").english == "MT"
+    # the editor starts from the rejected text, but no English counts for a rejected sentence
+    assert row(status="rejected", final="bad", mt="MT").english is None
 
 
 def test_load_rows_reads_the_store(store):
@@ -232,7 +227,7 @@ def test_qa_view_shows_exactly_the_rows_with_warnings():
 
 
 def test_edit_effort_and_english_sides():
-    from bilingual.reviewlogic import Match
+    from bilingual.app.rows import Match
 
     assert edit_effort("The meeting was in London.", "The meeting was in London.") == 0.0
     assert edit_effort("The meeting was in London.", "The meeting was held in London.") > 0
@@ -339,8 +334,7 @@ def test_reviewers_in_separate_processes_never_both_win(tmp_path):
 
 
 def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():
-    from bilingual.review import md
-    from bilingual.reviewlogic import diff_markdown
+    from bilingual.app.diff import diff_markdown, md
 
     out = diff_markdown("Danmark sender 120 soldater (i alt).", "Danmark sender 150 soldater (i alt).", md)
     assert ":red[~~120~~]" in out and ":green[**150**]" in out
@@ -349,7 +343,7 @@ def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():
 
 
 def test_english_coverage_counts_chosen_beads_only():
-    from bilingual.export import english_coverage
+    from bilingual.records import english_coverage
 
     english = [seg(10, "One."), seg(11, "Two."), seg(12, "Three."), seg(13, "Four.")]
     alignments = [bead(1, (1,), (10,), 0.8), bead(2, (1,), (11,), 0.4, rank=1),  # a candidate, not chosen

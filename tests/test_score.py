@@ -3,9 +3,8 @@
 from collections import Counter
 
 import pytest
-
-from bilingual.gold import CONDITIONS, article_starts, comparable_case, load_ntrex, parallel_case
-from bilingual.score import format_bead, links, parse_bead, score_beads, score_cases, score_pairs
+from support.gold import CONDITIONS, article_starts, comparable_case, load_ntrex, parallel_case
+from support.score import format_bead, links, parse_bead, score_beads, score_cases, score_pairs
 
 # Worked by hand below: a merge (1-2), a split (2-1) and null beads, where strict and lax differ.
 GOLD = [((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3,)), ((4,), ()), ((), (4,))]

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bilingual.textio import decode_csv
+
 # Several English renderings share one CSV cell, separated by "|": a ";" would clash with the
 # semicolon-separated CSV that spreadsheets save in Danish locales.
 RENDERING_SEPARATOR = "|"
@@ -305,8 +307,6 @@ def split_renderings(cell: str) -> tuple[str, ...]:
 
 def _decode(data: bytes, name: str) -> str:
     # A glossary CSV comes from the same spreadsheets as an edited export: the same decoding.
-    from bilingual.export import decode_csv
-
     if b"\x00" in data:
         raise ValueError(f"{name}: not a text file (it holds binary data); expected CSV, TSV or TBX")
     return decode_csv(data, name).removeprefix("\ufeff")

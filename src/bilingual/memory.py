@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bilingual.decisions import is_reviewed
 from bilingual.store import Review
 
 # Translators' tools conventionally stop offering fuzzy matches below 70-75%: under that,
@@ -44,7 +45,7 @@ class TranslationMemory:
 
     def __init__(self, entries: Iterable[Review]):
         # Later entries win ties, so the most recent decision on a wording is offered first.
-        usable = [e for e in entries if e.final_text and e.status in ("accepted", "corrected")]
+        usable = [e for e in entries if e.final_text and is_reviewed(e.status)]
         self.entries = list(reversed(usable))
         self._keys = [normalise(e.source_text) for e in self.entries]
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from bilingual.documents import Document, load_document
-from bilingual.segment import segment_document
-from bilingual.store import Store, StoredSegment
-from bilingual.translate import Translator, translator_key
+from bilingual.align import MODES, align
+from bilingual.decisions import English, alignment_text, review_english
+from bilingual.documents import Document, decode_bytes, load_document, parse_text
+from bilingual.segment import segment_document, text_hash
+from bilingual.store import Store, StoredDocument, StoredSegment
+from bilingual.textio import normalise_newlines, text_lines
+from bilingual.translate import ModelNotFoundError, Translator, translator_key
 
 
 @dataclass
@@ -26,6 +29,9 @@ class TranslateReport:
     translated: int = 0
     seconds: float = 0.0
     signature: dict[str, Any] = field(default_factory=dict)
+    # The stored ids of the files, in order: a file whose content was stored before, under another
+    # name, has the id of that document.
+    document_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         """``2 documents, 17 sentences, 0 cache hits, 17 translated, 4.2 s``."""
@@ -38,6 +44,26 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+LANGUAGE_NAMES = {"da": "a Danish", "en": "an English"}
+
+
+def pick_documents(store: Store, refs: Sequence[str | int], language: str) -> list[StoredDocument]:
+    """The stored documents named by ``refs`` (id, name, path or name prefix), all of ``language`` when none.
+
+    An unknown name is a KeyError, a document in the other language a ValueError: the one place that
+    decides which documents a command or the app may take as Danish or as English.
+    """
+    if not refs:
+        return store.documents(language=language)
+    docs = []
+    for ref in refs:
+        doc = store.document(ref)
+        if doc.language != language:
+            raise ValueError(f"{doc.name} is not {LANGUAGE_NAMES[language]} document")
+        docs.append(doc)
+    return docs
+
+
 def add_documents(store: Store, paths: Iterable[str | Path], language: str | None = None) -> list[tuple[int, Document]]:
     """Read, segment and store documents; return ``(document id, document)`` pairs in order."""
     added = []
@@ -46,6 +72,13 @@ def add_documents(store: Store, paths: Iterable[str | Path], language: str | Non
         doc_id, _created = store.add_document(doc, segment_document(doc))
         added.append((doc_id, doc))
     return added
+
+
+def add_document_bytes(store: Store, name: str, data: bytes, language: str | None = None) -> tuple[int, bool]:
+    """Read, segment and store a file given as bytes (an upload); return ``(document id, created)``."""
+    text, encoding = decode_bytes(data, name)
+    doc = parse_text(normalise_newlines(text), name=name, encoding=encoding, language=language)
+    return store.add_document(doc, segment_document(doc))
 
 
 def segments_to_translate(store: Store, document_ids: Sequence[int]) -> list[StoredSegment]:
@@ -67,7 +100,8 @@ def translate_segments(store: Store, segments: Sequence[StoredSegment], make_tra
     unique: dict[str, str] = {}
     for seg in segments:
         unique.setdefault(seg.text_hash, seg.text)
-    reviewed = {h for h, r in store.reviews(unique).items() if r.status in ("accepted", "corrected")}
+    # A sentence whose reviewed text counts needs no MT; a rejected one keeps the MT it was judged on.
+    reviewed = {h for h, english in english_in_store(store, unique).items() if english.origin == "review"}
     report.review_hits += sum(1 for s in segments if s.text_hash in reviewed)
     pending = {h: t for h, t in unique.items() if h not in reviewed}
     if not pending:
@@ -104,8 +138,8 @@ def translate_files(store: Store, paths: Sequence[str | Path], make_translator: 
     """Add files to the store and translate their Danish sentences; English ones are stored only."""
     started = time.perf_counter()
     added = add_documents(store, paths, language=language)
-    report = TranslateReport(documents=len(added))
-    segments = segments_to_translate(store, [doc_id for doc_id, _ in added])
+    report = TranslateReport(documents=len(added), document_ids=[doc_id for doc_id, _ in added])
+    segments = segments_to_translate(store, report.document_ids)
     try:
         if progress_factory:
             with progress_factory(len(segments)) as bar:
@@ -115,40 +149,6 @@ def translate_files(store: Store, paths: Sequence[str | Path], make_translator: 
     finally:
         report.seconds = time.perf_counter() - started
     return report
-
-
-def translation_records(store: Store, document_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-    """One record per Danish sentence: source, best translation (review first, then MT) and where it came from."""
-    segments = store.segments(language="da", include_furniture=False)
-    if document_ids is not None:
-        wanted = set(document_ids)
-        segments = [s for s in segments if s.document_id in wanted]
-    hashes = {s.text_hash for s in segments}
-    reviews = store.reviews(hashes)
-    mts = store.latest_translations(hashes)
-    records = []
-    for s in segments:
-        review = reviews.get(s.text_hash)
-        mt, signature = mts.get(s.text_hash, (None, None))
-        if review and review.status in ("accepted", "corrected"):
-            translation, origin = review.final_text, "review"
-        else:
-            translation, origin = mt, "mt" if mt is not None else None
-        records.append({
-            "id": s.stable_id, "document": s.document, "paragraph": s.paragraph, "index": s.index,
-            "source": s.text, "translation": translation, "origin": origin, "mt": mt,
-            "status": review.status if review else "pending", "signature": signature,
-        })
-    return records
-
-
-def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write records as JSON lines; return how many."""
-    n = 0
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        n += 1
-    return n
 
 
 # --------------------------------------------------------------------------- alignment
@@ -178,26 +178,26 @@ class AlignReport:
                 f"mean score {self.mean_score:.2f}, mode {self.mode}{how}, {len(self.targets)} English documents")
 
 
+def english_in_store(store: Store, hashes: Iterable[str]) -> dict[str, English]:
+    """The English that counts (``bilingual.decisions``) for each text hash, from its review and latest MT."""
+    hashes = set(hashes)
+    reviews, mts = store.reviews(hashes), store.latest_translations(hashes)
+    return {h: review_english(reviews.get(h), mts[h][0] if h in mts else None) for h in hashes}
+
+
 def alignment_translations(store: Store, segments: Sequence[StoredSegment]) -> tuple[list[str], list[str], dict]:
-    """The English side of each Danish segment for alignment: an accepted or corrected review's final text,
-    else the latest MT, else the Danish text itself; also where each came from and the MT models used."""
+    """The text each Danish segment is aligned on: the English that counts, else the Danish text itself;
+    also where each came from (review, mt, none) and the MT models used."""
     hashes = {s.text_hash for s in segments}
-    reviews = store.reviews(hashes)
+    english = english_in_store(store, hashes)
     mts = store.latest_translations(hashes)
     texts, origins, models = [], [], set()
     for seg in segments:
-        review = reviews.get(seg.text_hash)
-        if review and review.status in ("accepted", "corrected") and review.final_text:
-            texts.append(review.final_text)
-            origins.append("review")
-        elif seg.text_hash in mts:
-            text, signature = mts[seg.text_hash]
-            texts.append(text)
-            origins.append("mt")
-            models.add(str(signature.get("model")))
-        else:
-            texts.append(seg.text)
-            origins.append("none")
+        text, origin = alignment_text(seg.text, english[seg.text_hash])
+        texts.append(text)
+        origins.append(origin)
+        if origin == "mt":
+            models.add(str(mts[seg.text_hash][1].get("model")))
     return texts, origins, {"models": sorted(models)}
 
 
@@ -210,21 +210,9 @@ def align_documents(store: Store, source_document_id: int, target_document_ids: 
     bead with no English side when it has no counterpart) and its other candidates (rank 1, 2 ...).
     Realigning replaces machine alignments, never a reviewer's accepted or rejected ones.
     """
-    from collections import Counter
-
-    from bilingual.align import align
-
     started = time.perf_counter()
-    source = store.document(source_document_id)
-    if source.language != "da":
-        raise ValueError(f"{source.name} is not a Danish document")
-    if target_document_ids is None:
-        targets = store.documents(language="en")
-    else:
-        targets = [store.document(t) for t in target_document_ids]
-        for doc in targets:
-            if doc.language != "en":
-                raise ValueError(f"{doc.name} is not an English document")
+    [source] = pick_documents(store, [source_document_id], "da")
+    targets = pick_documents(store, list(target_document_ids or ()), "en")
     if not targets:
         raise ValueError("there is no English document to align with: add some with `bilingual add`")
     danish = store.segments(source.id, include_furniture=False)
@@ -269,8 +257,6 @@ def align_documents(store: Store, source_document_id: int, target_document_ids: 
 def last_alignment_request(store: Store, source_document_id: int) -> dict[str, Any]:
     """How the document was last aligned: its English documents (those still stored), mode asked for,
     threshold (only one that was given, not a default) and top-k; empty when it never was."""
-    from bilingual.align import MODES
-
     runs = [a.run_id for a in store.alignments(source_document_id) if a.run_id is not None]
     run = store.alignment_run(max(runs)) if runs else None
     if run is None:
@@ -298,27 +284,28 @@ def realign_document(store: Store, source_document_id: int, *, embedder: Any = N
 
 def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
                                make_translator: Callable[[], Translator] | None) -> tuple[list[str], str]:
-    """English for Danish sentences outside the store's documents: reviewed text or MT from an existing
-    store, else the model, else the Danish text itself; returns the texts and a note saying which."""
-    from bilingual.segment import text_hash
-    from bilingual.translate import ModelNotFoundError
+    """English for Danish sentences outside the store's documents: the English that counts in an existing
+    store, else the model, else the Danish text itself; returns the texts and a note saying which.
 
+    A sentence whose translation a reviewer rejected is aligned on its Danish text, never retranslated.
+    """
     out: list[str | None] = [None] * len(texts)
     notes = []
     if db is not None and Path(db).is_file() and texts:
         with Store(db) as store:
             hashes = [text_hash(t) for t in texts]
-            reviews = store.reviews(hashes)
-            mts = store.latest_translations(hashes)
+            stored = english_in_store(store, hashes)
+        rejected = 0
         for k, h in enumerate(hashes):
-            review = reviews.get(h)
-            if review and review.status in ("accepted", "corrected") and review.final_text:
-                out[k] = review.final_text
-            elif h in mts:
-                out[k] = mts[h][0]
-        found = sum(1 for t in out if t is not None)
+            if stored[h].origin == "rejected":
+                out[k], rejected = texts[k], rejected + 1
+            elif stored[h].text is not None:
+                out[k] = stored[h].text
+        found = sum(1 for t in out if t is not None) - rejected
         if found:
             notes.append(f"{found} from the store {db}")
+        if rejected:
+            notes.append(f"{rejected} rejected by a reviewer: their Danish text is aligned")
     missing = [k for k, t in enumerate(out) if t is None]
     if missing and make_translator is not None:
         try:
@@ -335,3 +322,13 @@ def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
             out[k] = texts[k]
         notes.append(f"{len(missing)} untranslated: the Danish text itself is aligned")
     return [t if t is not None else texts[k] for k, t in enumerate(out)], "translation: " + "; ".join(notes)
+
+
+def read_sentences(path: str | Path, language: str, lines: bool) -> tuple[list[str], list[bool]]:
+    """The sentences of a file (each line, or segmented) and whether each is page furniture."""
+    if lines:
+        text, _ = decode_bytes(Path(path).read_bytes(), str(path))
+        rows = text_lines(text)
+        return rows, [False] * len(rows)
+    segments = segment_document(load_document(path, language=language))
+    return [s.text for s in segments], [s.furniture is not None for s in segments]

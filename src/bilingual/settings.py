@@ -7,6 +7,7 @@ The CLI options, the review app and the README's settings table are all fed from
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ class Setting:
     default: Any
     env: str
     help: str
-    type: type = str
+    type: Callable[[str], Any] = str
 
 
 SETTINGS: dict[str, Setting] = {
@@ -54,6 +55,9 @@ SETTINGS: dict[str, Setting] = {
                 "Alignment threshold (default: the calibrated one of the mode: similarity 0.05 in parallel mode, "
                 "ratio margin 1.2 in comparable mode).", float),
         Setting("top_k", 3, "BILINGUAL_TOP_K", "English candidates kept per Danish sentence.", int),
+        Setting("seeds", "seeds", "BILINGUAL_SEEDS",
+                "Folder of sample documents the review app offers to import into an empty store "
+                "(relative to the working directory)."),
     ]
 }
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 CONDITIONS = ("none", "noisy", "oracle")
 
-# The repository's data sits beside the clone: ../shared/data/ntrex128 from the repository root.
-NTREX_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ntrex128"
+# NTREX-128 is kept in the repository's test data: tests/data/ntrex128.
+NTREX_DIR = Path(__file__).parent.parent / "data" / "ntrex128"
 
 _HEADLINE_END = re.compile(r"""[.!?"'”’:)]\s*$""")
 
@@ -67,7 +67,7 @@ def load_ntrex(folder: str | Path | None = None) -> tuple[list[str], list[str]]:
     if not (da_path.is_file() and en_path.is_file()):
         raise FileNotFoundError(
             f"NTREX-128 gold data not found in {root.resolve()}: expected ntrex128.dan and ntrex128.eng "
-            "(the shared data folder must sit beside the repository, as ../shared/data/ntrex128)"
+            "(the repository keeps them in tests/data/ntrex128)"
         )
     da = da_path.read_text(encoding="utf-8").splitlines()
     en = en_path.read_text(encoding="utf-8").splitlines()

@@ -1,5 +1,5 @@
 """Entry script for ``bilingual review`` when run outside the project folder."""
 
-from bilingual.review import render_app
+from bilingual.app.page import render_app
 
 render_app()

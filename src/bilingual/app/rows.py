@@ -1,25 +1,22 @@
-"""The review app's logic, free of Streamlit: rows, decisions, diffs, filters, progress and the heatmap data.
+"""The review page's rows, free of Streamlit: sentences with their MT, review and matches, views and progress.
 
-The page module (``bilingual.review``) only draws what these functions compute, so every
-rule a reviewer depends on (which text is saved with which status, what counts as unsaved,
-what a filter shows) is a plain function with unit tests.
+The page modules only draw what these functions compute, so every rule a reviewer depends on
+(what a filter shows, what counts as reviewed, which English match is the best) is a plain
+function with unit tests.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
-import html
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from bilingual.decisions import English, counted_english, editor_text
 from bilingual.glossary import Glossary, TermHit
 from bilingual.quality import QaWarning, check_translation, post_edit_effort
-from bilingual.store import REVIEW_STATUSES, Review, StaleReviewError, Store, StoredAlignment, StoredSegment
+from bilingual.store import REVIEW_STATUSES, Review, Store, StoredAlignment, StoredSegment
 
 # Views of the sentence list, in the order the app offers them.
 VIEWS: dict[str, str] = {
@@ -34,7 +31,6 @@ VIEWS: dict[str, str] = {
     "qa": "Has QA warning",
 }
 LOW_SCORE = 0.5
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -80,17 +76,17 @@ class ReviewRow:
 
     @property
     def stored_text(self) -> str:
-        """The text an editor starts from: the reviewed final text, else the MT, else nothing."""
-        if self.status != "pending" and self.final is not None:
-            return self.final
-        return self.mt or ""
+        """The text an editor starts from (``bilingual.decisions.editor_text``)."""
+        return editor_text(self.status, self.mt, self.final)
+
+    def counted(self, draft: str | None = None) -> English:
+        """The English that counts for the row, with the editor's draft when there is one (``bilingual.decisions``)."""
+        return counted_english(self.status, self.mt, self.final, draft)
 
     @property
     def english(self) -> str | None:
-        """The best English of the sentence: an accepted or corrected final text, else the MT."""
-        if self.status in ("accepted", "corrected") and self.final is not None:
-            return self.final
-        return self.mt
+        """The English that counts for the saved row: reviewed text, else the MT; None when rejected or absent."""
+        return self.counted().text
 
     @property
     def warnings(self) -> tuple[QaWarning, ...]:
@@ -107,18 +103,6 @@ class ReviewRow:
         """The other live candidates, one click away from the best."""
         return self.matches[1:]
 
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    """The result of a save: the new review, or the newer review that made the save stale."""
-
-    review: Review | None = None
-    conflict: Review | None = None
-
-    @property
-    def saved(self) -> bool:
-        """Whether the decision was stored."""
-        return self.review is not None
 
 
 # --------------------------------------------------------------------------- rows
@@ -185,16 +169,13 @@ def qa_warnings(source: str, text: str, glossary: Glossary | None = None) -> tup
 
 
 def row_warnings(row: ReviewRow, draft: str | None = None, glossary: Glossary | None = None) -> tuple[QaWarning, ...]:
-    """QA warnings of the text a row shows as final: the editor's draft, else the reviewed text, else the MT.
+    """QA warnings of the English that counts for a row: the editor's draft, else the reviewed text, else the MT.
 
-    A row with no text yet (the "No translation" view) and a rejected row (already judged unusable)
-    have none, unless the editor holds a draft.
+    A row with no English (no translation yet, or rejected: already judged unusable) has none,
+    unless the editor holds a draft.
     """
-    if draft is not None:
-        return qa_warnings(row.source, draft, glossary)
-    if row.status == "rejected" or (row.mt is None and row.final is None):
-        return ()
-    return qa_warnings(row.source, row.stored_text, glossary)
+    english = row.counted(draft)
+    return () if english.text is None else qa_warnings(row.source, english.text, glossary)
 
 
 def row_terms(row: ReviewRow, text: str, glossary: Glossary | None) -> list[tuple[TermHit, bool]]:
@@ -209,122 +190,6 @@ def edit_effort(mt: str, final: str) -> float:
     """Post-edit effort of a final text over its MT: TER in percent, cached by the two texts."""
     return post_edit_effort(mt, final)
 
-
-# --------------------------------------------------------------------------- decisions
-
-
-def same_text(a: str | None, b: str | None) -> bool:
-    """Equal up to whitespace: what a reviewer would call "unchanged"."""
-    return " ".join((a or "").split()) == " ".join((b or "").split())
-
-
-def decision_status(text: str, mt: str | None) -> str:
-    """``accepted`` when the final text is the MT unchanged, else ``corrected``."""
-    return "accepted" if mt is not None and same_text(text, mt) else "corrected"
-
-
-def is_unchanged(row: ReviewRow, text: str, status: str, expected_version: int, reason: str | None = None) -> bool:
-    """Whether saving would repeat the stored decision exactly (so no new version is written)."""
-    return (row.version > 0 and expected_version == row.version and row.status == status and row.final == text
-            and (status != "rejected" or (reason or "").strip() == (row.reason or "")))
-
-
-def save_decision(store: Store, row: ReviewRow, text: str, *, expected_version: int, reviewer: str | None,
-                  status: str | None = None, reason: str | None = None) -> SaveOutcome:
-    """Store a decision on a row if nobody saved since ``expected_version``; a stale save changes nothing.
-
-    The status defaults to ``accepted``/``corrected`` from the text; ``rejected`` needs a reason.
-    """
-    status = status or decision_status(text, row.mt)
-    if status not in REVIEW_STATUSES:
-        raise ValueError(f"unknown review status {status!r}")
-    if status in ("accepted", "corrected") and not text.strip():
-        raise ValueError("the final text is empty: type a translation, or reject the sentence with a reason")
-    try:
-        review = store.save_review(row.source, text, status, expected_version=expected_version,
-                                   reviewer=(reviewer or "").strip() or None, mt_text=row.mt,
-                                   reason=(reason or "").strip() or None)
-    except StaleReviewError as exc:
-        return SaveOutcome(conflict=exc.current)
-    return SaveOutcome(review=review)
-
-
-def pick_candidate(store: Store, row: ReviewRow, alignment_id: int, reviewer: str | None) -> None:
-    """Make a candidate the accepted match of a row; the match it replaces is marked rejected."""
-    best = row.best
-    if best is not None and best.alignment_id != alignment_id:
-        store.set_alignment_status(best.alignment_id, "rejected", reviewer)
-    store.set_alignment_status(alignment_id, "accepted", reviewer)
-
-
-# --------------------------------------------------------------------------- diff
-
-
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """Word-level diff as ``(op, text)`` pieces, op in ``equal``, ``delete``, ``insert``."""
-    a, b = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    # A space between two changed words belongs to the change, so "old words" reads as one deletion.
-    groups: list[list[tuple[str, int, int, int, int]]] = []
-    for k, code in enumerate(opcodes):
-        op, i1, i2, _, _ = code
-        bridge = (op == "equal" and 0 < k < len(opcodes) - 1 and not "".join(a[i1:i2]).strip())
-        if groups and (op != "equal" or bridge) and groups[-1][0][0] != "equal":
-            groups[-1].append(code)
-        else:
-            groups.append([code])
-    pieces: list[tuple[str, str]] = []
-    for group in groups:
-        if group[0][0] == "equal":
-            pieces.append(("equal", "".join(a[group[0][1]:group[0][2]])))
-            continue
-        deleted = "".join("".join(a[i1:i2]) for _, i1, i2, _, _ in group)
-        inserted = "".join("".join(b[j1:j2]) for _, _, _, j1, j2 in group)
-        pieces.extend(p for p in (("delete", deleted), ("insert", inserted)) if p[1])
-    return pieces
-
-
-def diff_html(before: str, after: str) -> str:
-    """The word diff as escaped HTML: deletions struck through in red, insertions in green."""
-    out = []
-    for op, text in word_diff(before, after):
-        text = html.escape(text)
-        if op == "delete":
-            out.append(f'<del style="background:#fde2e1;color:#8a1c13">{text}</del>')
-        elif op == "insert":
-            out.append(f'<ins style="background:#dcf5dc;color:#14531f;text-decoration:none">{text}</ins>')
-        else:
-            out.append(text)
-    return "".join(out)
-
-
-def diff_markdown(before: str, after: str, escape: Callable[[str], str]) -> str:
-    """The word diff as Streamlit markdown: deletions struck through in red, insertions in green.
-
-    ``escape`` makes a piece of text literal in markdown (the page's own escaping function).
-    """
-    out = []
-    for op, text in word_diff(before, after):
-        if op == "equal" or not text.strip():
-            out.append(escape(text))
-            continue
-        # Spaces stay outside the markers: "~~ word~~" would not be struck through.
-        lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
-        marked = f":red[~~{escape(core)}~~]" if op == "delete" else f":green[**{escape(core)}**]"
-        out.append(f"{lead}{marked}{trail}")
-    return "".join(out)
-
-
-def diff_counts(before: str, after: str) -> tuple[int, int]:
-    """How many words were deleted and inserted between two texts."""
-    deleted = inserted = 0
-    for op, text in word_diff(before, after):
-        words = len(re.findall(r"\w+", text))
-        if op == "delete":
-            deleted += words
-        elif op == "insert":
-            inserted += words
-    return deleted, inserted
 
 
 # --------------------------------------------------------------------------- overview and navigation
@@ -439,38 +304,3 @@ def bead_cells(alignments: Iterable[StoredAlignment], row_of: Mapping[int, int],
                                   "score": round(bead.score, 4)})
     return cells
 
-
-# --------------------------------------------------------------------------- importing
-
-
-def seed_files(*folders: str | Path) -> list[Path]:
-    """The ``.txt``/``.md`` files of the first folder that has any (the project's ``seeds/``)."""
-    for folder in folders:
-        path = Path(folder)
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".md") and p.is_file())
-            if files:
-                return files
-    return []
-
-
-def upload_language(name: str, data: bytes) -> str:
-    """The detected language (``da``/``en``) of an uploaded file; DocumentError if it is not text."""
-    from bilingual.documents import decode_bytes, parse_text
-
-    text, encoding = decode_bytes(data, name)
-    return parse_text(_newlines(text), name=name, encoding=encoding).language
-
-
-def import_upload(store: Store, name: str, data: bytes, language: str | None = None) -> tuple[int, bool]:
-    """Store an uploaded file as a document in the given (or detected) language; return ``(id, created)``."""
-    from bilingual.documents import decode_bytes, parse_text
-    from bilingual.segment import segment_document
-
-    text, encoding = decode_bytes(data, name)
-    doc = parse_text(_newlines(text), name=name, path="", encoding=encoding, language=language)
-    return store.add_document(doc, segment_document(doc))
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")

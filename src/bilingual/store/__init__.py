@@ -1,7 +1,8 @@
 """The one SQLite store: documents, segments, the MT cache, reviews with history, alignments.
 
-All SQL of the project lives in this module. The schema is versioned with
-``PRAGMA user_version`` and upgraded by the ordered ``MIGRATIONS``.
+All SQL of the project lives in this package. The schema is versioned with
+``PRAGMA user_version`` and upgraded by the ordered migrations in ``bilingual.store.schema``;
+the rows come back as the dataclasses of ``bilingual.store.types``.
 """
 
 from __future__ import annotations
@@ -10,253 +11,37 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bilingual.decisions import REVIEWED
 from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
+from bilingual.store.schema import MIGRATIONS, migrate
+from bilingual.store.types import (
+    ALIGNMENT_STATUSES,
+    FURNITURE_BY_REVIEWER,
+    REVIEW_STATUSES,
+    Draft,
+    Review,
+    StaleReviewError,
+    StoredAlignment,
+    StoredDocument,
+    StoredParagraph,
+    StoredSegment,
+    utc_now,
+)
 
-REVIEW_STATUSES = ("pending", "accepted", "corrected", "rejected")
-ALIGNMENT_STATUSES = ("machine", "accepted", "rejected")
-
-MIGRATIONS: list[str] = [
-    # 1: the initial schema
-    """
-    CREATE TABLE documents (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        path TEXT NOT NULL,
-        title TEXT NOT NULL,
-        language TEXT NOT NULL CHECK (language IN ('da', 'en')),
-        encoding TEXT NOT NULL,
-        content_hash TEXT NOT NULL UNIQUE,
-        text TEXT NOT NULL,
-        added_at TEXT NOT NULL
-    );
-    CREATE TABLE segments (
-        id INTEGER PRIMARY KEY,
-        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        paragraph INTEGER NOT NULL,
-        idx INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        text_hash TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        furniture TEXT,
-        UNIQUE (document_id, paragraph, idx)
-    );
-    CREATE INDEX segments_text_hash ON segments(text_hash);
-    CREATE TABLE translations (
-        text_hash TEXT NOT NULL,
-        translator_key TEXT NOT NULL,
-        source_text TEXT NOT NULL,
-        target_text TEXT NOT NULL,
-        signature TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (text_hash, translator_key)
-    );
-    CREATE TABLE reviews (
-        text_hash TEXT PRIMARY KEY,
-        source_text TEXT NOT NULL,
-        mt_text TEXT,
-        final_text TEXT,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'corrected', 'rejected')),
-        reason TEXT,
-        reviewer TEXT,
-        updated_at TEXT NOT NULL,
-        version INTEGER NOT NULL
-    );
-    CREATE TABLE review_history (
-        id INTEGER PRIMARY KEY,
-        text_hash TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        source_text TEXT NOT NULL,
-        mt_text TEXT,
-        final_text TEXT,
-        status TEXT NOT NULL,
-        reason TEXT,
-        reviewer TEXT,
-        created_at TEXT NOT NULL
-    );
-    CREATE INDEX review_history_hash ON review_history(text_hash, version);
-    CREATE TABLE alignment_runs (
-        id INTEGER PRIMARY KEY,
-        source_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        target_document_ids TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        signature TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE alignments (
-        id INTEGER PRIMARY KEY,
-        run_id INTEGER REFERENCES alignment_runs(id) ON DELETE SET NULL,
-        source_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        source_segment_ids TEXT NOT NULL,
-        target_segment_ids TEXT NOT NULL,
-        score REAL NOT NULL,
-        rank INTEGER NOT NULL DEFAULT 0,
-        method TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'machine' CHECK (status IN ('machine', 'accepted', 'rejected')),
-        reviewer TEXT,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX alignments_source ON alignments(source_document_id, status);
-    """,
-    # 2: unsaved edits in the review app, so a reload or a closed tab loses no typing
-    """
-    CREATE TABLE drafts (
-        text_hash TEXT NOT NULL,
-        reviewer TEXT NOT NULL DEFAULT '',
-        source_text TEXT NOT NULL,
-        text TEXT NOT NULL,
-        base_version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (text_hash, reviewer)
-    );
-    """,
-    # 3: a reviewer can overrule the page-furniture detector per paragraph; its verdict is kept beside
-    """
-    ALTER TABLE segments ADD COLUMN detected_furniture TEXT;
-    ALTER TABLE segments ADD COLUMN furniture_set_by TEXT;
-    UPDATE segments SET detected_furniture = furniture;
-    """,
-    # 4: the termbase of Danish→English terms the QA check ``term`` uses; one entry per Danish term and
-    # preferred English rendering (compared without case and extra spaces), so re-importing adds nothing
-    """
-    CREATE TABLE glossary (
-        id INTEGER PRIMARY KEY,
-        danish TEXT NOT NULL,
-        english TEXT NOT NULL,  -- a JSON list of the accepted renderings, the preferred first
-        note TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL DEFAULT '',  -- the file the entry was imported from, or "command line"
-        added_at TEXT NOT NULL,
-        danish_key TEXT NOT NULL,
-        english_key TEXT NOT NULL,
-        UNIQUE (danish_key, english_key)
-    );
-    """,
+__all__ = [
+    "ALIGNMENT_STATUSES", "FURNITURE_BY_REVIEWER", "MIGRATIONS", "REVIEW_STATUSES", "Draft", "Review",
+    "StaleReviewError", "Store", "StoredAlignment", "StoredDocument", "StoredParagraph", "StoredSegment", "utc_now",
 ]
-FURNITURE_BY_REVIEWER = "marked by a reviewer"
-
-
-class StaleReviewError(RuntimeError):
-    """A review save based on an outdated version: someone else saved in between."""
-
-    def __init__(self, current: Review):
-        super().__init__(
-            f"this sentence was saved by {current.reviewer or 'someone else'} at {current.updated_at} "
-            f"(version {current.version}); reload before saving"
-        )
-        self.current = current
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """A document row."""
-
-    id: int
-    name: str
-    path: str
-    title: str
-    language: str
-    encoding: str
-    content_hash: str
-    added_at: str
-
-
-@dataclass(frozen=True)
-class StoredSegment:
-    """A segment row with its document name, for display and export."""
-
-    id: int
-    document_id: int
-    document: str
-    paragraph: int
-    index: int
-    text: str
-    text_hash: str
-    start: int
-    end: int
-    furniture: str | None
-
-    @property
-    def stable_id(self) -> str:
-        """Stable id ``document:paragraph:index``."""
-        return f"{self.document}:{self.paragraph}:{self.index}"
-
-
-@dataclass(frozen=True)
-class Review:
-    """The current review of a source sentence (keyed by its text hash)."""
-
-    text_hash: str
-    source_text: str
-    mt_text: str | None
-    final_text: str | None
-    status: str
-    reason: str | None
-    reviewer: str | None
-    updated_at: str
-    version: int
-
-
-@dataclass(frozen=True)
-class StoredParagraph:
-    """A paragraph of a stored document: its text, and its page-furniture mark in force and as detected."""
-
-    paragraph: int
-    text: str
-    sentences: int
-    furniture: str | None
-    detected: str | None
-    set_by: str | None
-
-    @property
-    def overridden(self) -> bool:
-        """Whether a reviewer changed the detector's verdict on this paragraph."""
-        return (self.furniture is None) != (self.detected is None)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An unsaved edit of a sentence by one reviewer ('' when unnamed), and the review version it started from."""
-
-    text_hash: str
-    reviewer: str
-    source_text: str
-    text: str
-    base_version: int
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class StoredAlignment:
-    """An alignment bead between source and target segments (store ids)."""
-
-    id: int
-    run_id: int | None
-    source_document_id: int
-    source_segment_ids: tuple[int, ...]
-    target_segment_ids: tuple[int, ...]
-    score: float
-    rank: int
-    method: str
-    status: str
-    reviewer: str | None
-    updated_at: str
 
 
 def _glossary_key(text: str) -> str:
     """How glossary entries are compared: case and runs of spaces do not count."""
     return " ".join(text.split()).casefold()
-
-
-def utc_now() -> str:
-    """The current time in ISO 8601 UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class Store:
@@ -300,15 +85,17 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        current = self.schema_version
-        if current > len(MIGRATIONS):
-            raise RuntimeError(
-                f"{self.path} has schema version {current}, newer than this bilingual knows "
-                f"({len(MIGRATIONS)}); upgrade bilingual"
-            )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            with self.conn:
-                self.conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {version}; COMMIT;")
+        migrate(self.conn, self.path)
+
+    def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[sqlite3.Row]:
+        """Rows of ``sql`` (holding one ``{marks}`` for the IN list) for many keys, a bounded chunk at a time.
+
+        SQLite caps the parameters of one statement, so long key lists are split.
+        """
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*before, *chunk])
 
     # -- documents and segments
 
@@ -427,35 +214,19 @@ class Store:
 
     def segments_by_ids(self, ids: Iterable[int]) -> dict[int, StoredSegment]:
         """Segments by store id (for alignment targets); unknown ids are left out."""
-        ids = list(dict.fromkeys(ids))
-        found: dict[int, StoredSegment] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
-                " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id"
-                f" WHERE s.id IN ({marks})",
-                chunk,
-            ):
-                found[r["id"]] = StoredSegment(**dict(r))
-        return found
+        rows = self._rows_in(
+            "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
+            " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.id IN ({marks})", ids)
+        return {r["id"]: StoredSegment(**dict(r)) for r in rows}
 
     # -- machine translation cache
 
     def cached_translations(self, hashes: Iterable[str], translator_key: str) -> dict[str, str]:
         """MT cache lookup: text hash -> translation for one translator."""
-        hashes = list(hashes)
-        found: dict[str, str] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT text_hash, target_text FROM translations WHERE translator_key = ? AND text_hash IN ({marks})",
-                [translator_key, *chunk],
-            ):
-                found[r[0]] = r[1]
-        return found
+        rows = self._rows_in("SELECT text_hash, target_text FROM translations WHERE translator_key = ?"
+                             " AND text_hash IN ({marks})", hashes, translator_key)
+        return {r[0]: r[1] for r in rows}
 
     def put_translations(self, pairs: Iterable[tuple[str, str]], translator_key: str, signature: dict) -> int:
         """Store ``(source, translation)`` pairs for one translator in one transaction; return the count."""
@@ -472,17 +243,10 @@ class Store:
 
     def latest_translations(self, hashes: Iterable[str]) -> dict[str, tuple[str, dict]]:
         """For each text hash, the most recent MT of any translator: ``(text, signature)``."""
-        hashes = list(hashes)
         found: dict[str, tuple[str, dict]] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT text_hash, target_text, signature FROM translations WHERE text_hash IN ({marks})"
-                " ORDER BY created_at",
-                chunk,
-            ):
-                found[r[0]] = (r[1], json.loads(r[2]))
+        for r in self._rows_in("SELECT text_hash, target_text, signature FROM translations"
+                               " WHERE text_hash IN ({marks}) ORDER BY created_at", hashes):
+            found[r[0]] = (r[1], json.loads(r[2]))  # later rows win: the most recent MT
         return found
 
     # -- reviews (translation memory)
@@ -494,14 +258,8 @@ class Store:
 
     def reviews(self, hashes: Iterable[str]) -> dict[str, Review]:
         """Current reviews for many text hashes."""
-        hashes = list(hashes)
-        found: dict[str, Review] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"SELECT * FROM reviews WHERE text_hash IN ({marks})", chunk):
-                found[r["text_hash"]] = Review(**dict(r))
-        return found
+        rows = self._rows_in("SELECT * FROM reviews WHERE text_hash IN ({marks})", hashes)
+        return {r["text_hash"]: Review(**dict(r)) for r in rows}
 
     def save_review(self, source_text: str, final_text: str | None, status: str, *, expected_version: int,
                     reviewer: str | None = None, mt_text: str | None = None, reason: str | None = None) -> Review:
@@ -541,8 +299,8 @@ class Store:
     def translation_memory(self) -> list[Review]:
         """Every sentence a reviewer accepted or corrected, with its final text: the fuzzy-match memory."""
         rows = self.conn.execute(
-            "SELECT * FROM reviews WHERE status IN ('accepted', 'corrected') AND final_text IS NOT NULL"
-            " AND final_text != '' ORDER BY updated_at, rowid"
+            f"SELECT * FROM reviews WHERE status IN ({','.join('?' * len(REVIEWED))}) AND final_text IS NOT NULL"
+            " AND final_text != '' ORDER BY updated_at, rowid", REVIEWED
         )
         return [Review(**dict(r)) for r in rows]
 
@@ -562,15 +320,9 @@ class Store:
 
     def drafts(self, hashes: Iterable[str], reviewer: str | None = None) -> dict[str, Draft]:
         """A reviewer's unsaved edits for many text hashes."""
-        hashes = list(hashes)
-        found: dict[str, Draft] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"SELECT * FROM drafts WHERE reviewer = ? AND text_hash IN ({marks})",
-                                       [reviewer or "", *chunk]):
-                found[r["text_hash"]] = Draft(**dict(r))
-        return found
+        rows = self._rows_in("SELECT * FROM drafts WHERE reviewer = ? AND text_hash IN ({marks})", hashes,
+                             reviewer or "")
+        return {r["text_hash"]: Draft(**dict(r)) for r in rows}
 
     def discard_draft(self, hash_: str, reviewer: str | None = None) -> None:
         """Forget a reviewer's unsaved edit of a sentence (after a save, or when the editor is reset)."""

@@ -1,14 +1,13 @@
-"""Build models: Marian models with random weights, and CTranslate2 conversions of Marian models.
+"""Build Marian models with random weights, for tests and benchmarks.
 
 A random-weight model has the real code path and the real cost per token, but its output
-is noise: it is never used as a translation outside tests and benchmarks.
+is noise: it is never used as a translation outside tests and benchmarks. CTranslate2
+conversions are runtime code: ``bilingual.translate.convert_model``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,11 +20,6 @@ OPUS_MT_DA_EN_SHAPE: dict[str, Any] = {
     "activation_function": "swish", "static_position_embeddings": True, "scale_embedding": True,
     "max_position_embeddings": 512, "vocab_size": 58930, "num_beams": 4,
 }
-# Weight types a conversion can store; int8 is the fastest on CPUs.
-CT2_QUANTIZATIONS = ("int8", "int8_float32", "float32")
-# Files a converted folder carries besides the weights, so that it works on its own.
-CT2_COPIED_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
-                    "generation_config.json")
 TINY_SHAPE: dict[str, Any] = {
     "d_model": 16, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2,
     "decoder_attention_heads": 2, "encoder_ffn_dim": 32, "decoder_ffn_dim": 32,
@@ -97,37 +91,4 @@ def build_random_marian(out_dir: str | Path, texts: Iterable[str], shape: dict[s
     tokenizer = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json"),
                                 source_lang="da", target_lang="en", model_max_length=shape["max_position_embeddings"])
     tokenizer.save_pretrained(out)
-    return out
-
-
-def convert_to_ct2(source: str | Path, out_dir: str | Path, *, quantization: str = "int8",
-                   info: dict[str, Any] | None = None, force: bool = False) -> Path:
-    """Convert a Marian folder into a CTranslate2 folder with its tokenizer files and ``bilingual.json``; return it.
-
-    The conversion is written beside the target and renamed into place, so an interrupted one
-    never leaves a half-written model where models are looked for.
-    """
-    import ctranslate2
-    from ctranslate2.converters import TransformersConverter
-    from transformers.utils import logging as hf_logging
-
-    from bilingual.translate import CONVERSION_INFO
-
-    hf_logging.disable_progress_bar()  # the converter loads the model through transformers
-    source, out = Path(source), Path(out_dir)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} already exists: pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    copied = [name for name in CT2_COPIED_FILES if (source / name).is_file()]
-    try:
-        TransformersConverter(str(source), copy_files=copied).convert(str(partial), quantization=quantization,
-                                                                     force=True)
-        record = {**(info or {}), "quantization": quantization, "ctranslate2": ctranslate2.__version__}
-        (partial / CONVERSION_INFO).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        partial.rename(out)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
     return out

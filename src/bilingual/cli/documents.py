@@ -1,0 +1,161 @@
+"""Commands on documents: translate, add, furniture, stats, and opening the review app."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from bilingual.cli.common import (
+    RateBar,
+    db_option,
+    fail_cleanly,
+    model_option,
+    open_store,
+    setting_option,
+)
+from bilingual.settings import setting_value
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@model_option
+@db_option
+@setting_option("batch_size", "--batch-size", type=click.IntRange(min=1))
+@setting_option("beams", "--beams", type=click.IntRange(min=1))
+@setting_option("device", "--device")
+@setting_option("backend", "--backend", type=click.Choice(["auto", "ct2", "transformers"], case_sensitive=False))
+@setting_option("quantize", "--quantize/--no-quantize", type=click.BOOL)
+@setting_option("threads", "--threads", type=click.IntRange(min=1))
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
+@click.option("--out", type=click.File("w", encoding="utf-8"),
+              help="Also write the translations as JSONL ('-' = stdout).")
+@fail_cleanly
+def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_size: int | None, beams: int | None,
+              device: str | None, backend: str | None, quantize: bool | None, threads: int | None, lang: str | None,
+              out) -> None:
+    """Translate the Danish sentences of FILES into the store; English files are stored as they are.
+
+    A folder stands for its .txt and .md files. Reviewed translations and the MT cache are used
+    first; only what is missing is translated, one committed batch at a time, so an interrupted
+    run resumes where it stopped.
+    """
+    from bilingual.documents import expand_inputs
+    from bilingual.formats.jsonl import write_jsonl
+    from bilingual.pipeline import translate_files
+    from bilingual.records import export_records
+    from bilingual.translate import load_translator
+
+    paths = expand_inputs(files)
+
+    def make_translator():
+        click.echo(f"loading model {setting_value('model', model)} ...", err=True)
+        translator = load_translator(model, backend=backend, beams=beams, device=device, batch_size=batch_size,
+                                     quantize=quantize, threads=threads)
+        click.echo(f"engine: {translator.signature['backend']}", err=True)
+        return translator
+
+    def progress(total: int):
+        return RateBar(total, "translating")
+
+    with open_store(db) as store:
+        report = translate_files(store, paths, make_translator, int(setting_value("batch_size", batch_size)),
+                                 language=lang, progress_factory=progress if sys.stderr.isatty() else None)
+        click.echo(report.summary())
+        if out is not None:
+            write_jsonl(export_records(store, report.document_ids), out)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
+@db_option
+@fail_cleanly
+def add(files: tuple[str, ...], lang: str | None, db: str | None) -> None:
+    """Store FILES (a folder: its .txt and .md files) and their sentences without translating them."""
+    from bilingual.documents import expand_inputs
+    from bilingual.pipeline import add_documents
+
+    paths = expand_inputs(files)
+    with open_store(db) as store:
+        for doc_id, doc in add_documents(store, paths, language=lang):
+            n = len(store.segments(doc_id))
+            furniture = sum(1 for s in store.segments(doc_id) if s.furniture)
+            click.echo(f"{doc.name}: {doc.language}, {n} sentences ({furniture} page furniture), id {doc_id}")
+
+
+@click.command()
+@click.argument("document")
+@click.option("--leave-out", "leave_out", type=int, multiple=True, metavar="PARAGRAPH",
+              help="Mark a paragraph as page furniture: left out of translation, alignment and export. Repeatable.")
+@click.option("--keep", type=int, multiple=True, metavar="PARAGRAPH",
+              help="Take a paragraph back as content, whatever the detector said. Repeatable.")
+@click.option("--reviewer", help="Name recorded with the change.")
+@db_option
+@fail_cleanly
+def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], reviewer: str | None,
+              db: str | None) -> None:
+    """List the paragraphs of DOCUMENT with their page-furniture marks, or switch some of them."""
+    if set(leave_out) & set(keep):
+        raise click.UsageError(f"paragraph(s) {sorted(set(leave_out) & set(keep))} both left out and kept")
+    with open_store(db, must_exist=True) as store:
+        doc = store.document(document)
+        paragraphs = store.paragraphs(doc.id)
+        unknown = sorted((set(leave_out) | set(keep)) - {p.paragraph for p in paragraphs})
+        if unknown:
+            raise click.BadParameter(f"{doc.name} has no paragraph {', '.join(map(str, unknown))} "
+                                     f"(paragraphs 0 to {len(paragraphs) - 1})", param_hint="--leave-out/--keep")
+        changed = store.set_furniture(doc.id, leave_out, furniture=True, reviewer=reviewer)
+        changed += store.set_furniture(doc.id, keep, furniture=False, reviewer=reviewer)
+        if leave_out or keep:
+            paragraphs = store.paragraphs(doc.id)
+    width = shutil.get_terminal_size((100, 20)).columns
+    click.echo(f"{doc.name} ({doc.language}): {doc.title}")
+    for p in paragraphs:
+        mark = f"left out: {p.furniture}" if p.furniture else "content"
+        if p.overridden:
+            mark += f" (detector: {p.detected or 'content'}; switched{' by ' + p.set_by if p.set_by else ''})"
+        head = f"{p.paragraph:>4}  {mark}  "
+        text = " ".join(p.text.split())
+        room = max(20, width - len(head))
+        click.echo(head + (text if len(text) <= room else text[: room - 3] + "..."))
+    if leave_out or keep:
+        click.echo(f"{changed} sentences changed. Realign to bring the alignment up to date: bilingual align"
+                   + (f" --source {doc.name}" if doc.language == "da" else ""))
+
+
+@click.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@fail_cleanly
+def stats(db: str | None, as_json: bool) -> None:
+    """Counts of the store: documents, segments, translated, reviewed."""
+    with open_store(db, must_exist=True) as store:
+        counts = store.stats()
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        for k, v in counts.items():
+            click.echo(f"{k:>28}: {v}")
+
+
+@click.command()
+@db_option
+@model_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--address", default="127.0.0.1", show_default=True, help="Interface to bind to.")
+def review(db: str | None, model: str | None, port: int, address: str) -> None:
+    """Open the review app (Streamlit) on the store."""
+    env = dict(os.environ, BILINGUAL_DB=str(setting_value("db", db)))
+    if model:
+        env["BILINGUAL_MODEL"] = model
+    from bilingual.app.server import PACKAGED_SCRIPT, app_command
+
+    script = Path.cwd() / "app.py"
+    raise SystemExit(subprocess.call(app_command(script if script.is_file() else PACKAGED_SCRIPT, port, address),
+                                     env=env))
