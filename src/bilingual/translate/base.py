@@ -37,11 +37,3 @@ def translator_key(signature: dict[str, Any]) -> str:
     """Short hash of the output-defining part of a signature: the MT cache key."""
     core = {k: signature.get(k) for k in OUTPUT_FIELDS}
     return hashlib.sha256(json.dumps(core, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def signature_string(signature: dict[str, Any]) -> str:
-    """A compact one-line form of a signature, like sacrebleu's."""
-    dec = signature.get("decoding", {})
-    parts = [f"model:{signature.get('model')}", f"rev:{(signature.get('revision') or 'none')[:12]}",
-             f"backend:{signature.get('backend')}"] + [f"{k}:{v}" for k, v in sorted(dec.items())]
-    return "|".join(parts + [f"version:{signature.get('version')}"])
