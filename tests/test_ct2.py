@@ -21,6 +21,7 @@ from bilingual.translate import (
     ct2_length_limits,
     load_translator,
     model_limits,
+    output_limit,
     pick_backend,
     thread_count,
     translator_key,
@@ -103,7 +104,9 @@ def test_length_limits_follow_the_generation_config():
     free = ModelLimits(1, 24, False, 1.0, 1.0, 0, 64)
     assert ct2_length_limits(free, None, None) == (0, 23)
     old_style = model_limits({"num_beams": 6, "max_position_embeddings": 256}, {}, {"model_max_length": 10**30})
-    assert (old_style.beams, old_style.max_input_tokens, old_style.max_length) == (6, 256, 512)
+    # no limit in the model: the output limit follows the input (2 x tokens + 10, rounded up to 16)
+    assert (old_style.beams, old_style.max_input_tokens, old_style.max_length) == (6, 256, None)
+    assert output_limit(old_style, 10) == 32
 
 
 def test_quantize_asks_for_int8_on_either_engine(tiny_model, ct2_models, sentences):

@@ -209,8 +209,9 @@ def test_danish_letters_markup_newlines_and_forbidden_characters():
         "før <b>&amp;</b> ]]> efter", "a < b && c > d", "bell \"ok\" 'x'\r\nend")
 
 
-def test_the_readme_sample_is_valid_and_its_table_is_the_mapping():
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n### XLIFF 1.2\n", 1)[1].split("\n## ", 1)[0]
+def test_the_manual_sample_is_valid_and_its_table_is_the_mapping():
+    manual = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = manual.split("\n## XLIFF 1.2\n", 1)[1].split("\n## ", 1)[0]
     sample = section.split("```xml\n", 1)[1].split("```", 1)[0]
     (unit,) = assert_valid(sample.encode("utf-8")).iterfind(".//x:trans-unit", NS)
     assert unit.get("extradata") == xliff_extradata(replace(

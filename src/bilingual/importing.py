@@ -7,13 +7,15 @@ file into such rows. Every row gets an outcome: applied, skipped, stale or inval
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bilingual.decisions import REVIEWED, decision_status, same_text
+from bilingual.decisions import REVIEWED, counted_english, decision_status, same_text
 from bilingual.formats.csv import check_columns, is_blank_row
 from bilingual.formats.xliff import XLIFF_DONE_STATES
+from bilingual.formats.xmltext import xml_clean
 from bilingual.store import REVIEW_STATUSES, Review, StaleReviewError, Store, StoredSegment
 
 
@@ -47,6 +49,28 @@ class ImportReport:
 
 
 REQUIRED_IMPORT_COLUMNS = ("id", "text_hash", "review_version", "status", "final")
+# C0 control characters other than tab, newline and carriage return: never typed in a sheet, and ones
+# a terminal acts on (NUL, BEL, ESC), so an edited cell holding one is refused, not saved.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def comparable(text: str | None) -> str:
+    """A text as an import compares it: without the characters XML forbids and the whitespace at its ends.
+
+    The XML exports leave those characters out and every import trims its cells, so a text that
+    differs from the stored one only in them is the stored text, exported and read back untouched.
+    """
+    return xml_clean(text or "").strip()
+
+
+def _control_character(row: dict[str, str]) -> str:
+    """Why the edited ``final`` or ``reason`` cell of a row cannot be saved (a control character), or ""."""
+    for column in ("final", "reason"):
+        found = _CONTROL.search(row.get(column) or "")
+        if found:
+            return (f"the {column} cell holds the control character U+{ord(found.group()):04X}; "
+                    "remove it and import again")
+    return ""
 
 
 def import_reviews(store: Store, rows: Sequence[dict[str, str]], reviewer: str,
@@ -102,21 +126,22 @@ def _import_row(store: Store, number: int, row: dict[str, str], segments: dict[s
     if segment.text_hash != hash_:
         return outcome("stale", "the Danish sentence changed since the export")
     mt = mts.get(hash_, (None, {}))[0]
-    if status == "accepted" and not final:
-        if not mt:
-            return outcome("invalid", "accepted with an empty final text and no machine translation to accept")
+    if status == "accepted" and not final and mt:
         final = mt  # accepting with an empty final cell accepts the MT as it is
+    earlier_row, current = earlier.get(hash_, (None, None))
+    if current is None:
+        current = store.review(hash_)
+    control = _control_character(row)
+    if _unchanged(status, final, reason, current, mt, exact=bool(control)):
+        return outcome("skipped")
+    if control:
+        return outcome("invalid", control)
+    if status == "accepted" and not final:
+        return outcome("invalid", "accepted with an empty final text and no machine translation to accept")
     if status == "corrected" and not final:
         return outcome("invalid", "corrected with an empty final text")
     if status == "rejected" and not reason:
         return outcome("invalid", "rejected without a reason (fill the reason column)")
-    earlier_row, current = earlier.get(hash_, (None, None))
-    if current is None:
-        current = store.review(hash_)
-    before = (current.status, current.final_text or "", current.reason or "") if current else ("pending", "", "")
-    # a reason only means something on a rejection, so elsewhere it does not count as a change
-    if (status, final) == before[:2] and (status != "rejected" or reason == before[2]):
-        return outcome("skipped")
     current_version = current.version if current else 0
     if current_version != exported_version and earlier_row is not None:
         return outcome("stale", f"row {earlier_row} of this file already changes this sentence (the same Danish "
@@ -140,17 +165,39 @@ def _import_row(store: Store, number: int, row: dict[str, str], segments: dict[s
     return outcome("applied")
 
 
+def _unchanged(status: str, final: str, reason: str, current: Review | None, mt: str | None, exact: bool) -> bool:
+    """Whether a row says what the stored review says, so that importing it would change nothing.
+
+    Texts are compared trimmed: ``exact`` for a cell holding a control character (the stored text
+    exported as it is), else also without the characters the XML formats leave out. A reviewed
+    sentence's final text is matched both as stored and as the English that counts for it (an
+    empty final text counts the MT). A reason only means something on a rejection.
+    """
+    same = (lambda text: (text or "").strip()) if exact else comparable
+    before_status = current.status if current else "pending"
+    before_final = current.final_text if current else ""
+    if status != before_status or (status == "rejected" and same(reason) != same(current.reason if current else "")):
+        return False
+    texts = {same(before_final)}
+    if status in REVIEWED:
+        texts.add(same(counted_english(status, mt, before_final).text))
+    return same(final) in texts
+
+
 def _xliff_decision(unit: dict[str, Any], mt: str | None, current: Review | None) -> tuple[str, str]:
     """``(status, "")`` for a unit to import as a review, or ``("", why not)`` for one that was not reviewed."""
     target = unit["target"]
     if target is None or not target.strip():
         return "", "no target text"
+    # The file holds the store's texts without the characters XML forbids, so they are compared that way.
+    mt = comparable(mt) if mt is not None else None
     # a tool that dropped the MT <alt-trans> still left the target to compare with the store's MT
     edited = not same_text(target, unit["mt"] or mt)
     confirmed = unit["approved"] or unit["state"] in XLIFF_DONE_STATES
     if not edited and not confirmed:
         return "", f"not reviewed: the target is still the machine translation (state {unit['state'] or 'none'})"
-    if current is not None and current.status in REVIEWED and target.strip() == (current.final_text or ""):
+    if current is not None and current.status in REVIEWED and comparable(target) in {
+            comparable(current.final_text), comparable(counted_english(current.status, mt, current.final_text).text)}:
         # the reviewed text as exported: keep its status even if the store's MT changed since
         return current.status, ""
     return decision_status(target, mt), ""

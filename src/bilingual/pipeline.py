@@ -11,8 +11,18 @@ from typing import Any
 
 from bilingual.align import MODES, align
 from bilingual.decisions import English, alignment_text, review_english
-from bilingual.documents import Document, decode_bytes, load_document, parse_text
-from bilingual.segment import segment_document, text_hash
+from bilingual.documents import LANGUAGE_NAMES as NAMES
+from bilingual.documents import (
+    Document,
+    DocumentError,
+    decode_bytes,
+    has_visible_text,
+    load_document,
+    parse_text,
+    printable,
+    read_file,
+)
+from bilingual.segment import Segment, segment_document, text_hash
 from bilingual.store import Store, StoredDocument, StoredSegment
 from bilingual.textio import normalise_newlines, text_lines
 from bilingual.translate import ModelNotFoundError, Translator, translator_key
@@ -32,6 +42,8 @@ class TranslateReport:
     # The stored ids of the files, in order: a file whose content was stored before, under another
     # name, has the id of that document.
     document_ids: list[int] = field(default_factory=list)
+    # The documents with paragraphs in the other language than theirs.
+    other_language: list[OtherLanguage] = field(default_factory=list)
 
     def summary(self) -> str:
         """``2 documents, 17 sentences, 0 cache hits, 17 translated, 4.2 s``."""
@@ -42,6 +54,44 @@ class TranslateReport:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@dataclass(frozen=True)
+class OtherLanguage:
+    """Content paragraphs of a document that are in the other language than the document's.
+
+    ``stored``: they are stored in their own language (a Danish one is translated); otherwise the
+    language was given for the whole file and they only look like the other language.
+    """
+
+    document: str
+    language: str
+    paragraphs: tuple[int, ...]
+    stored: bool
+
+    @property
+    def other(self) -> str:
+        """The paragraphs' language."""
+        return "en" if self.language == "da" else "da"
+
+    def phrase(self) -> str:
+        """``1 Danish paragraph (4)`` or ``2 English paragraphs (3, 7)``."""
+        return (f"{_count(len(self.paragraphs), NAMES[self.other] + ' paragraph')} "
+                f"({', '.join(map(str, self.paragraphs))})")
+
+
+def other_language(store: Store, document_id: int, doc: Document | None = None) -> OtherLanguage | None:
+    """The content paragraphs of a stored document in the other language, as stored; else, for a file
+    read with its language given (``doc``), those that look like the other language; None when none."""
+    stored = store.document(document_id)
+    own = sorted({s.paragraph for s in store.segments(document_id, include_furniture=False)
+                  if s.language != stored.language})
+    if own:
+        return OtherLanguage(stored.name, stored.language, tuple(own), True)
+    if doc is None:
+        return None
+    looks = tuple(i for i in doc.other_language if not doc.paragraphs[i].furniture)
+    return OtherLanguage(doc.name, stored.language, looks, False) if looks else None
 
 
 LANGUAGE_NAMES = {"da": "a Danish", "en": "an English"}
@@ -65,13 +115,21 @@ def pick_documents(store: Store, refs: Sequence[str | int], language: str) -> li
 
 
 def add_documents(store: Store, paths: Iterable[str | Path], language: str | None = None) -> list[tuple[int, Document]]:
-    """Read, segment and store documents; return ``(document id, document)`` pairs in order."""
-    added = []
+    """Read, segment and store documents; return ``(document id, document)`` pairs in order.
+
+    Every file is read and checked before any is stored, so a bad one among many changes nothing.
+    """
+    paths = list(paths)
+    read: list[tuple[Document, list[Segment]]] = []
     for path in paths:
-        doc = load_document(path, language=language)
-        doc_id, _created = store.add_document(doc, segment_document(doc))
-        added.append((doc_id, doc))
-    return added
+        try:
+            doc = load_document(path, language=language)
+        except DocumentError as exc:
+            if len(paths) == 1:
+                raise
+            raise DocumentError(f"{exc} (no file was stored)") from exc
+        read.append((doc, segment_document(doc)))
+    return [(store.add_document(doc, segments)[0], doc) for doc, segments in read]
 
 
 def add_document_bytes(store: Store, name: str, data: bytes, language: str | None = None) -> tuple[int, bool]:
@@ -82,9 +140,14 @@ def add_document_bytes(store: Store, name: str, data: bytes, language: str | Non
 
 
 def segments_to_translate(store: Store, document_ids: Sequence[int]) -> list[StoredSegment]:
-    """The Danish, non-furniture segments of the given documents, in document order."""
+    """The Danish, non-furniture segments of the given documents, in document order.
+
+    A segment is Danish by its own language, so the Danish paragraph of an English document is in; a
+    segment with nothing visible in it (zero-width spaces only) is never sent to MT.
+    """
     wanted = set(document_ids)
-    return [s for s in store.segments(language="da", include_furniture=False) if s.document_id in wanted]
+    return [s for s in store.segments(language="da", include_furniture=False)
+            if s.document_id in wanted and has_visible_text(s.text)]
 
 
 def translate_segments(store: Store, segments: Sequence[StoredSegment], make_translator: Callable[[], Translator],
@@ -134,11 +197,23 @@ def translate_segments(store: Store, segments: Sequence[StoredSegment], make_tra
 
 def translate_files(store: Store, paths: Sequence[str | Path], make_translator: Callable[[], Translator],
                     batch_size: int = 16, language: str | None = None,
-                    progress_factory: Callable[[int], Any] | None = None) -> TranslateReport:
-    """Add files to the store and translate their Danish sentences; English ones are stored only."""
+                    progress_factory: Callable[[int], Any] | None = None,
+                    on_stored: Callable[[TranslateReport], None] | None = None) -> TranslateReport:
+    """Add files to the store and translate their Danish sentences; English ones are stored only.
+
+    ``on_stored`` sees the report once every file is stored, before anything is translated.
+    """
     started = time.perf_counter()
     added = add_documents(store, paths, language=language)
     report = TranslateReport(documents=len(added), document_ids=[doc_id for doc_id, _ in added])
+    seen: set[int] = set()
+    for doc_id, doc in added:
+        found = other_language(store, doc_id, doc if language else None) if doc_id not in seen else None
+        seen.add(doc_id)
+        if found:
+            report.other_language.append(found)
+    if on_stored:
+        on_stored(report)
     segments = segments_to_translate(store, report.document_ids)
     try:
         if progress_factory:
@@ -219,7 +294,8 @@ def align_documents(store: Store, source_document_id: int, target_document_ids: 
     english: list[StoredSegment] = []
     tgt_doc: list[int] = []
     for position, doc in enumerate(targets):
-        segs = store.segments(doc.id, include_furniture=False)
+        # by their own language: the Danish paragraph of an English document is no counterpart
+        segs = store.segments(doc.id, language="en", include_furniture=False)
         english.extend(segs)
         tgt_doc.extend([position] * len(segs))
     src_en, origins, mt_info = alignment_translations(store, danish)
@@ -292,7 +368,7 @@ def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
     out: list[str | None] = [None] * len(texts)
     notes = []
     if db is not None and Path(db).is_file() and texts:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             hashes = [text_hash(t) for t in texts]
             stored = english_in_store(store, hashes)
         rejected = 0
@@ -327,7 +403,7 @@ def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
 def read_sentences(path: str | Path, language: str, lines: bool) -> tuple[list[str], list[bool]]:
     """The sentences of a file (each line, or segmented) and whether each is page furniture."""
     if lines:
-        text, _ = decode_bytes(Path(path).read_bytes(), str(path))
+        text, _ = decode_bytes(read_file(path), printable(str(path)))
         rows = text_lines(text)
         return rows, [False] * len(rows)
     segments = segment_document(load_document(path, language=language))

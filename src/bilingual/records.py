@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from bilingual import quality
@@ -71,6 +71,7 @@ INT_FIELDS = {"paragraph", "index", "review_version"}
 FLOAT_FIELDS = {"alignment_score", "post_edit_effort"}
 # Tuple fields: newline-joined in a CSV cell, lists in JSON.
 LIST_FIELDS = ("english_ids", "qa_warnings", "qa_messages")
+_REQUIRED = tuple(f.name for f in fields(ExportRecord) if f.default is MISSING and f.default_factory is MISSING)
 
 
 # --------------------------------------------------------------------------- records from the store
@@ -196,8 +197,12 @@ def _aligned_fields(bead: StoredAlignment, by_id: dict[int, StoredSegment], docs
 
 
 def record_from_row(row: dict[str, Any]) -> ExportRecord:
-    """An ExportRecord from a CSV row or JSON object, converting the typed fields back."""
-    values: dict[str, Any] = {}
+    """An ExportRecord from a CSV row or JSON object, converting the typed fields back.
+
+    A field the row lacks takes its default; the fields without one (a TMX file leaves out an empty
+    document title) are empty text, or 0 for a number.
+    """
+    values: dict[str, Any] = {name: 0 if name in INT_FIELDS else "" for name in _REQUIRED}
     for name in COLUMNS:
         if name not in row:
             continue

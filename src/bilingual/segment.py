@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from bilingual.documents import Document
+from bilingual.documents import Document, has_visible_text
 
 # Abbreviations that never end a sentence: a split right after one is undone.
 NEVER_FINAL_ABBREVIATIONS = {
@@ -33,6 +33,8 @@ class Segment:
     start: int
     end: int
     furniture: str | None = None
+    # The sentence's own language when its paragraph is not in the document's language; None: the document's.
+    language: str | None = None
 
     @property
     def id(self) -> str:
@@ -76,7 +78,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     if not starts:
         return [(0, len(text))] if text.strip() else []
     starts[0] = 0
-    starts = _undo_abbreviation_splits(text, starts, language)
+    starts = _join_invisible(text, _undo_abbreviation_splits(text, starts, language))
     spans = []
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
@@ -99,12 +101,30 @@ def _undo_abbreviation_splits(text: str, starts: list[int], language: str) -> li
     return kept
 
 
+def _join_invisible(text: str, starts: list[int]) -> list[int]:
+    """Sentence starts with no sentence of invisible characters alone (zero-width spaces, joiners ...).
+
+    Such a piece joins the sentence before it (the first one, the sentence after), so its characters
+    stay in a span but are never a sentence of their own to translate.
+    """
+    ends = [*starts[1:], len(text)]
+    kept = starts[:1]
+    for start, end in zip(starts[1:], ends[1:], strict=True):
+        if has_visible_text(text[start:end]):
+            kept.append(start)
+    if len(kept) > 1 and not has_visible_text(text[kept[0] : kept[1]]):
+        del kept[1]
+    return kept
+
+
 def segment_document(doc: Document) -> list[Segment]:
-    """Split every paragraph of a document into sentences with stable ids and document spans."""
+    """Split every paragraph of a document into sentences with stable ids and document spans.
+
+    A paragraph in the other language than its document's is split by that language's rules.
+    """
     segments: list[Segment] = []
     for para in doc.paragraphs:
-        for index, (s, e) in enumerate(split_sentences(para.text, doc.language)):
-            segments.append(
-                Segment(doc.name, para.index, index, para.text[s:e], para.start + s, para.start + e, para.furniture)
-            )
+        for index, (s, e) in enumerate(split_sentences(para.text, para.language or doc.language)):
+            segments.append(Segment(doc.name, para.index, index, para.text[s:e], para.start + s, para.start + e,
+                                    para.furniture, para.language))
     return segments

@@ -42,8 +42,12 @@ def train_sentencepiece(texts: Iterable[str], out_prefix: Path, vocab_size: int)
 
 
 def build_random_marian(out_dir: str | Path, texts: Iterable[str], shape: dict[str, Any] | None = None,
-                        spm_vocab_size: int = 400, seed: int = 0) -> Path:
-    """Save a Marian model with random weights and a tokenizer trained on ``texts``; return its folder."""
+                        spm_vocab_size: int = 400, seed: int = 0, eos_bias: float = 0.0) -> Path:
+    """Save a Marian model with random weights and a tokenizer trained on ``texts``; return its folder.
+
+    Random weights almost never choose the end token, so every output runs to the length limit;
+    an ``eos_bias`` added to the end token's score (4 for the tiny shape) makes some outputs end early.
+    """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -84,9 +88,12 @@ def build_random_marian(out_dir: str | Path, texts: Iterable[str], shape: dict[s
     torch.manual_seed(seed)
     config.init_std = shape_init_std
     model = MarianMTModel(config).eval()
-    model.generation_config = GenerationConfig(num_beams=beams, max_length=max_length, bad_words_ids=[[pad]],
-                                               decoder_start_token_id=pad, eos_token_id=0, pad_token_id=pad,
-                                               forced_eos_token_id=0)
+    with torch.no_grad():
+        model.final_logits_bias[0, 0] += eos_bias
+    # A max_length of None leaves it out of generation_config.json, like a model that declares no output limit.
+    lengths = {} if max_length is None else {"max_length": max_length}
+    model.generation_config = GenerationConfig(num_beams=beams, bad_words_ids=[[pad]], decoder_start_token_id=pad,
+                                               eos_token_id=0, pad_token_id=pad, forced_eos_token_id=0, **lengths)
     model.save_pretrained(out)
     tokenizer = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json"),
                                 source_lang="da", target_lang="en", model_max_length=shape["max_position_embeddings"])

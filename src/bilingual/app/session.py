@@ -24,7 +24,7 @@ from bilingual.decisions import decision_status, editor_text
 from bilingual.pipeline import segments_to_translate, translate_segments
 from bilingual.segment import text_hash
 from bilingual.settings import setting_value
-from bilingual.store import Draft, Review, Store
+from bilingual.store import Draft, Review, Store, StoreError
 from bilingual.translate import ModelNotFoundError, load_translator
 
 
@@ -35,9 +35,14 @@ def session() -> Any:
 
 @contextmanager
 def open_store() -> Iterator[Store]:
-    """The store named by the ``db`` setting, open for one block."""
-    with Store(str(setting_value("db"))) as store:
-        yield store
+    """The store named by the ``db`` setting, open for one block; a store that fails is one error line, and the
+    page stops there (a callback's change was not saved)."""
+    try:
+        with Store(str(setting_value("db"))) as store:
+            yield store
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 def init_state() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -33,7 +34,11 @@ model_option = setting_option("model", "--model", metavar="ID|PATH")
 
 
 def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's expected failures into one-line messages with exit code 1."""
+    """Turn the library's expected failures into one-line messages with exit code 1.
+
+    A store failure arrives as a StoreError (a RuntimeError) that names the file; an SQLite or file
+    error raised anywhere else is still one line, never a traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -41,7 +46,13 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (DocumentError, ModelNotFoundError, KeyError, RuntimeError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            raise click.ClickException(str(message)) from exc
+            raise click.ClickException(" ".join(str(message).splitlines())) from exc
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"SQLite error: {' '.join(str(exc).split())}: run `bilingual doctor` "
+                                       "to check the store") from exc
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from exc
 
     return wrapper
 
@@ -53,7 +64,8 @@ def open_store(db: str | None, must_exist: bool = False) -> Store:
         # A mistyped path would otherwise answer with an empty new store and leave a stray file behind.
         raise click.ClickException(f"no store at {path}: add documents with `bilingual add` or `bilingual translate` "
                                    "first, or point --db / BILINGUAL_DB at your store")
-    return Store(path)
+    # Without must_exist a missing or empty file becomes a new store; a file that is not a store never does.
+    return Store(path, create=not must_exist)
 
 
 def stored_documents(store: Store, refs: tuple[str, ...], language: str, option: str) -> list[StoredDocument]:

@@ -19,7 +19,23 @@ from bilingual.cli.common import (
     open_store,
     setting_option,
 )
+from bilingual.documents import LANGUAGE_NAMES, printable
+from bilingual.pipeline import OtherLanguage, TranslateReport
 from bilingual.settings import setting_value
+
+
+def other_language_line(found: OtherLanguage) -> str:
+    """What becomes of a document's paragraphs in the other language, or a warning when --lang overrode them."""
+    if found.stored:
+        article = "an" if found.language == "en" else "a"
+        fate = "translated too" if found.other == "da" else "left as they are, not translated"
+        return (f"{printable(found.document)}: {found.phrase()} in {article} {LANGUAGE_NAMES[found.language]} "
+                f"document, {fate}")
+    numbers = ", ".join(map(str, found.paragraphs))
+    which = f"paragraph {numbers} looks" if len(found.paragraphs) == 1 else f"paragraphs {numbers} look"
+    return (f"warning: {printable(found.document)}: {which} {LANGUAGE_NAMES[found.other]}, but --lang "
+            f"{found.language} takes the whole file as {LANGUAGE_NAMES[found.language]}; leave out --lang to "
+            "detect the language of each paragraph")
 
 
 @click.command()
@@ -63,9 +79,14 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
     def progress(total: int):
         return RateBar(total, "translating")
 
+    def stored(report: TranslateReport) -> None:
+        for found in report.other_language:
+            click.echo(other_language_line(found), err=True)
+
     with open_store(db) as store:
         report = translate_files(store, paths, make_translator, int(setting_value("batch_size", batch_size)),
-                                 language=lang, progress_factory=progress if sys.stderr.isatty() else None)
+                                 language=lang, progress_factory=progress if sys.stderr.isatty() else None,
+                                 on_stored=stored)
         click.echo(report.summary())
         if out is not None:
             write_jsonl(export_records(store, report.document_ids), out)
@@ -79,14 +100,19 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
 def add(files: tuple[str, ...], lang: str | None, db: str | None) -> None:
     """Store FILES (a folder: its .txt and .md files) and their sentences without translating them."""
     from bilingual.documents import expand_inputs
-    from bilingual.pipeline import add_documents
+    from bilingual.pipeline import add_documents, other_language
 
     paths = expand_inputs(files)
     with open_store(db) as store:
         for doc_id, doc in add_documents(store, paths, language=lang):
-            n = len(store.segments(doc_id))
-            furniture = sum(1 for s in store.segments(doc_id) if s.furniture)
-            click.echo(f"{doc.name}: {doc.language}, {n} sentences ({furniture} page furniture), id {doc_id}")
+            segments = store.segments(doc_id)
+            furniture = sum(1 for s in segments if s.furniture)
+            found = other_language(store, doc_id, doc if lang else None)
+            mixed = f", {found.phrase()}" if found and found.stored else ""
+            click.echo(f"{printable(doc.name)}: {doc.language}, {len(segments)} sentences ({furniture} page "
+                       f"furniture){mixed}, id {doc_id}")
+            if found and not found.stored:
+                click.echo(other_language_line(found), err=True)
 
 
 @click.command()
@@ -114,19 +140,23 @@ def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], 
         changed += store.set_furniture(doc.id, keep, furniture=False, reviewer=reviewer)
         if leave_out or keep:
             paragraphs = store.paragraphs(doc.id)
+        languages = {s.paragraph: s.language for s in store.segments(doc.id)}
     width = shutil.get_terminal_size((100, 20)).columns
-    click.echo(f"{doc.name} ({doc.language}): {doc.title}")
+    # Document text goes to the terminal escaped: a BEL or an escape sequence in it is shown, not obeyed.
+    click.echo(printable(f"{doc.name} ({doc.language}): {doc.title}"))
     for p in paragraphs:
         mark = f"left out: {p.furniture}" if p.furniture else "content"
+        if languages.get(p.paragraph, doc.language) != doc.language:
+            mark += f" ({LANGUAGE_NAMES[str(languages[p.paragraph])]})"
         if p.overridden:
             mark += f" (detector: {p.detected or 'content'}; switched{' by ' + p.set_by if p.set_by else ''})"
-        head = f"{p.paragraph:>4}  {mark}  "
-        text = " ".join(p.text.split())
+        head = printable(f"{p.paragraph:>4}  {mark}  ")
+        text = printable(" ".join(p.text.split()))
         room = max(20, width - len(head))
         click.echo(head + (text if len(text) <= room else text[: room - 3] + "..."))
     if leave_out or keep:
         click.echo(f"{changed} sentences changed. Realign to bring the alignment up to date: bilingual align"
-                   + (f" --source {doc.name}" if doc.language == "da" else ""))
+                   + (f" --source {printable(doc.name)}" if doc.language == "da" else ""))
 
 
 @click.command()

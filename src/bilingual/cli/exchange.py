@@ -63,8 +63,10 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
     """
     from bilingual.formats import format_for_path, write_records
     from bilingual.records import export_records
-    from bilingual.textio import atomic_text_file, write_text_stream
+    from bilingual.textio import atomic_text_file, file_target_problem, write_text_stream
 
+    if out != "-" and (problem := file_target_problem(out)):
+        raise click.BadParameter(problem, param_hint="'--out'")
     if fmt is None:
         try:
             fmt = format_for_path(out)
@@ -76,19 +78,36 @@ def export_command(fmt: str | None, out: str, excel: bool, only_reviewed: bool, 
     with open_store(db, must_exist=True) as store:
         ids = [d.id for d in stored_documents(store, documents, "da", "--document")] if documents else None
         records = export_records(store, ids, only_reviewed=only_reviewed)
-    if out == "-":
-        count = write_text_stream(cast(BinaryIO, click.open_file("-", "wb")),
-                                  lambda stream: write_records(records, fmt, stream, excel=excel))
-    else:
-        try:
+    try:
+        if out == "-":
+            count = write_text_stream(cast(BinaryIO, click.open_file("-", "wb")),
+                                      lambda stream: write_records(records, fmt, stream, excel=excel))
+        else:
             # written beside the target and renamed, so a failed export never leaves half a file
             with atomic_text_file(out, force=force) as stream:
                 count = write_records(records, fmt, stream, excel=excel)
-        except FileExistsError as exc:
-            raise click.ClickException(str(exc)) from exc
+    except FileExistsError as exc:
+        if exc.errno is not None:  # raised by the system, not the refusal to overwrite
+            raise click.ClickException(_write_failure(out, exc)) from exc
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(_write_failure(out, exc)) from exc
     left_out = f" (TMX holds accepted and corrected sentences: {len(records) - count} left out)" if fmt == "tmx" else ""
     units = "translation units" if fmt in ("tmx", "xliff") else "rows"
     click.echo(f"{count} {units} written to {out}{left_out}", err=True)
+
+
+def _write_failure(out: str, exc: OSError) -> str:
+    """The one line for an export the system would not let be written (full disk, no permission)."""
+    import errno
+
+    advice = {errno.ENOSPC: "free some disk space or write it elsewhere", errno.EFBIG: "write it elsewhere",
+              errno.EDQUOT: "free some of your disk quota or write it elsewhere",
+              errno.EACCES: "choose a folder you can write to", errno.EPERM: "choose a folder you can write to",
+              errno.EROFS: "choose a folder you can write to"}.get(exc.errno or 0)
+    if out == "-":
+        return f"cannot write to standard output: {exc.strerror or exc}" + (f"; {advice}" if advice else "")
+    return f"cannot write {out}: {exc.strerror or exc}; nothing was written" + (f" ({advice})" if advice else "")
 
 
 @click.command("import-reviews")
@@ -117,8 +136,8 @@ def import_reviews_command(file: str, reviewer: str | None, excel: bool | None, 
     if xliff and excel is not None:
         raise click.UsageError("--excel/--no-excel only apply to a CSV file")
     # the file is read before the store is opened, so a file that is not an export changes nothing
-    units = read_xliff_units(data) if xliff else []
-    rows = [] if xliff else read_csv_rows(decode_csv(data, file), excel, required=REQUIRED_IMPORT_COLUMNS)
+    units = read_xliff_units(data, file) if xliff else []
+    rows = [] if xliff else read_csv_rows(decode_csv(data, file), excel, required=REQUIRED_IMPORT_COLUMNS, name=file)
     with open_store(db, must_exist=True) as store:
         if xliff:
             report = import_xliff_reviews(store, units, reviewer or f"import:{name}", dry_run=dry_run)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from bilingual.records import COLUMNS, LIST_FIELDS, LIST_SEPARATOR, ExportRecord, record_from_row
-from bilingual.textio import neutralise, unneutralise
+from bilingual.textio import csv_error_text, neutralise, unneutralise
 
 
 def _csv_cells(record: ExportRecord, excel: bool) -> list[str]:
@@ -49,12 +49,15 @@ def is_excel_csv(text: str) -> bool:
     return text.startswith("\ufeff")
 
 
-def read_csv_rows(text: str, excel: bool | None = None, required: Sequence[str] = ()) -> list[dict[str, str]]:
+def read_csv_rows(text: str, excel: bool | None = None, required: Sequence[str] = (),
+                  name: str = "") -> list[dict[str, str]]:
     """The rows of an exported (possibly spreadsheet-edited) CSV as dicts of column -> text.
 
     ``excel`` None means: detect it from the byte-order mark. In that mode the apostrophes the
     export added are removed. The delimiter is taken from the header row, since spreadsheets in
-    some locales save with ``;``. A header without the ``required`` columns is a ValueError.
+    some locales save with ``;``. A header without the ``required`` columns, or a row the csv
+    module cannot read (a cell over ``textio.CSV_CELL_LIMIT``), is a ValueError naming the file
+    ``name`` (when given) and the row (the header is row 1, as a spreadsheet counts).
     """
     if excel is None:
         excel = is_excel_csv(text)
@@ -62,16 +65,21 @@ def read_csv_rows(text: str, excel: bool | None = None, required: Sequence[str] 
     header = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[dict[str, str]] = []
+    where = f"{name}: " if name else ""
     try:
         columns = [c.strip() for c in next(reader)]
+        check_columns(columns, required)
+        for cells in reader:
+            # blank rows are kept, so a row's place still matches the spreadsheet's row number
+            cells = [unneutralise(c) for c in cells] if excel else cells
+            rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False)))
     except StopIteration:
-        raise ValueError("the CSV file is empty") from None
-    check_columns(columns, required)
-    rows = []
-    for cells in reader:
-        # blank rows are kept, so a row's place still matches the spreadsheet's row number
-        cells = [unneutralise(c) for c in cells] if excel else cells
-        rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False)))
+        raise ValueError(f"{where}the CSV file is empty") from None
+    except csv.Error as exc:
+        raise ValueError(f"{where}row {len(rows) + 2}: {csv_error_text(exc)}") from None
+    except ValueError as exc:  # the header lacks a required column
+        raise ValueError(f"{where}{exc}") from None
     return rows
 
 

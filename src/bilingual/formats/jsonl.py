@@ -29,4 +29,6 @@ def write_jsonl(records: Iterable[ExportRecord], out: TextIO) -> int:
 
 def read_jsonl(text: str) -> list[ExportRecord]:
     """Parse JSONL written by ``write_jsonl`` back into records."""
-    return [record_from_row(json.loads(line)) for line in text.splitlines() if line.strip()]
+    # Split on "\n" alone: JSON leaves U+2028, U+0085 and the like unescaped inside strings, and
+    # str.splitlines() would cut a line at them.
+    return [record_from_row(json.loads(line)) for line in text.split("\n") if line.strip()]

@@ -110,8 +110,9 @@ def _trans_unit(r: ExportRecord) -> str:
     # translator.
     attrs = {"id": r.id, "approved": approved, "xml:space": "preserve", "extradata": xliff_extradata(r)}
     lines = [_open_tag("trans-unit", attrs), element("source", {"xml:lang": "da"}, r.danish)]
-    if target or r.status == "rejected":
-        # A rejected unit has an empty target: to be translated again, its state says why.
+    if target or r.status in ("rejected", *REVIEWED):
+        # A rejected unit has an empty target: to be translated again, its state says why. So has a reviewed
+        # one without any English (a store written by hand), whose state still says it was reviewed.
         lines.append(element("target", {"xml:lang": "en", "state": state, "state-qualifier": qualifier},
                              target or ""))
     if r.mt:
@@ -161,14 +162,18 @@ def _children(element: Any, name: str) -> list[Any]:
     return [child for child in element if _local(child.tag) == name]
 
 
-def read_xliff_units(data: str | bytes) -> list[dict[str, Any]]:
-    """Every trans-unit of an XLIFF 1.2 file as a dict, in file order, numbered from 1."""
+def read_xliff_units(data: str | bytes, name: str = "") -> list[dict[str, Any]]:
+    """Every trans-unit of an XLIFF 1.2 file as a dict, in file order, numbered from 1.
+
+    A file that is not XLIFF is a ValueError naming the file ``name`` when given.
+    """
+    where = f"{name}: " if name else ""
     try:
         root = ET.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
     except ET.ParseError as exc:
-        raise ValueError(f"not a well-formed XLIFF file: {exc}") from None
+        raise ValueError(f"{where}not a well-formed XLIFF file: {exc}") from None
     if _local(root.tag) != "xliff":
-        raise ValueError(f"not an XLIFF file: the root element is <{_local(root.tag)}>, not <xliff>")
+        raise ValueError(f"{where}not an XLIFF file: the root element is <{_local(root.tag)}>, not <xliff>")
     units: list[dict[str, Any]] = []
     for file in (e for e in root.iter() if _local(e.tag) == "file"):
         header = next(iter(_children(file, "header")), None)

@@ -18,7 +18,7 @@ from bilingual.decisions import REVIEWED
 from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
-from bilingual.store.schema import MIGRATIONS, migrate
+from bilingual.store.schema import MIGRATIONS, connect
 from bilingual.store.types import (
     ALIGNMENT_STATUSES,
     FURNITURE_BY_REVIEWER,
@@ -30,12 +30,14 @@ from bilingual.store.types import (
     StoredDocument,
     StoredParagraph,
     StoredSegment,
+    StoreError,
     utc_now,
 )
 
 __all__ = [
     "ALIGNMENT_STATUSES", "FURNITURE_BY_REVIEWER", "MIGRATIONS", "REVIEW_STATUSES", "Draft", "Review",
-    "StaleReviewError", "Store", "StoredAlignment", "StoredDocument", "StoredParagraph", "StoredSegment", "utc_now",
+    "StaleReviewError", "Store", "StoreError", "StoredAlignment", "StoredDocument", "StoredParagraph", "StoredSegment",
+    "utc_now",
 ]
 
 
@@ -45,21 +47,15 @@ def _glossary_key(text: str) -> str:
 
 
 class Store:
-    """A connection to the SQLite store; creates and migrates the schema on open."""
+    """A connection to the SQLite store; creates and migrates the schema on open.
 
-    def __init__(self, path: str | Path):
+    Only a bilingual store (or, with ``create``, a new or empty file) is opened; every SQLite or file
+    error on it, then and later, is a one-line ``StoreError`` naming the file and what to do.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise RuntimeError(f"cannot open the store {path}: {exc}") from exc
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+        self.conn: sqlite3.Connection = connect(self.path, create=create)
 
     # -- lifecycle
 
@@ -75,7 +71,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed on success, rolled back on error."""
+        """A write transaction: committed on success, rolled back on error.
+
+        It holds the write lock from its start, so what it reads cannot change before it writes, and
+        it never has to give up half-way for a lock another process took in between.
+        """
+        if self.conn.in_transaction:  # opened by a write outside any transaction: commit it, as sqlite3 would
+            self.conn.commit()
+        self.conn.execute("BEGIN IMMEDIATE")
         with self.conn:
             yield self.conn
 
@@ -83,9 +86,6 @@ class Store:
     def schema_version(self) -> int:
         """The schema version recorded in the file."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
-
-    def _migrate(self) -> None:
-        migrate(self.conn, self.path)
 
     def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[sqlite3.Row]:
         """Rows of ``sql`` (holding one ``{marks}`` for the IN list) for many keys, a bounded chunk at a time.
@@ -105,10 +105,11 @@ class Store:
         The same content is stored once. A file whose content changed replaces its
         older version; reviews survive because they are keyed by sentence text.
         """
-        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (doc.content_hash,)).fetchone()
-        if row:
-            return row["id"], False
         with self.transaction() as c:
+            # Looked up under the write lock: two processes adding the same content cannot both insert it.
+            row = c.execute("SELECT id FROM documents WHERE content_hash = ?", (doc.content_hash,)).fetchone()
+            if row:
+                return row["id"], False
             if doc.path:
                 c.execute("DELETE FROM documents WHERE path = ? AND path != ''", (doc.path,))
             cur = c.execute(
@@ -119,10 +120,10 @@ class Store:
             doc_id = cur.lastrowid
             c.executemany(
                 "INSERT INTO segments"
-                " (document_id, paragraph, idx, text, text_hash, start, end, furniture, detected_furniture)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture, s.furniture)
-                 for s in segments],
+                " (document_id, paragraph, idx, text, text_hash, start, end, furniture, detected_furniture, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture, s.furniture,
+                  s.language) for s in segments],
             )
         assert doc_id is not None
         return doc_id, True
@@ -149,17 +150,19 @@ class Store:
 
     def segments(self, document_id: int | None = None, language: str | None = None,
                  include_furniture: bool = True) -> list[StoredSegment]:
-        """Segments in document order, filtered by document or language."""
+        """Segments in document order, filtered by document or by their own language (their document's
+        unless their paragraph is in the other language)."""
         sql = (
             "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
-            " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id WHERE 1=1"
+            " s.start, s.end, s.furniture, COALESCE(s.language, d.language) AS language"
+            " FROM segments s JOIN documents d ON d.id = s.document_id WHERE 1=1"
         )
         args: list[Any] = []
         if document_id is not None:
             sql += " AND s.document_id = ?"
             args.append(document_id)
         if language:
-            sql += " AND d.language = ?"
+            sql += " AND COALESCE(s.language, d.language) = ?"
             args.append(language)
         if not include_furniture:
             sql += " AND s.furniture IS NULL"
@@ -216,8 +219,8 @@ class Store:
         """Segments by store id (for alignment targets); unknown ids are left out."""
         rows = self._rows_in(
             "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
-            " s.start, s.end, s.furniture FROM segments s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.id IN ({marks})", ids)
+            " s.start, s.end, s.furniture, COALESCE(s.language, d.language) AS language"
+            " FROM segments s JOIN documents d ON d.id = s.document_id WHERE s.id IN ({marks})", ids)
         return {r["id"]: StoredSegment(**dict(r)) for r in rows}
 
     # -- machine translation cache
@@ -274,8 +277,7 @@ class Store:
             raise ValueError("a rejection needs a reason")
         h, now = text_hash(source_text), utc_now()
         with self.transaction() as c:
-            # Take the write lock before reading the version, so two processes cannot both pass the check.
-            c.execute("BEGIN IMMEDIATE")
+            # The transaction holds the write lock before the version is read: two processes cannot both pass.
             current = c.execute("SELECT * FROM reviews WHERE text_hash = ?", (h,)).fetchone()
             version = current["version"] if current else 0
             if version != expected_version:

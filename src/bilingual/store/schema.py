@@ -1,12 +1,26 @@
-"""The store's schema: the ordered migrations, recorded in ``PRAGMA user_version``.
+"""The store's file: the ordered migrations (recorded in ``PRAGMA user_version``), and opening a file safely.
 
-Migration N brings a file from version N-1 to N; a file is never downgraded.
+Migration N brings a file from version N-1 to N; a file is never downgraded. Before anything is
+written, the file is checked to be a bilingual store (its ``application_id``, or the tables of a
+store made before stores had one) of a schema this code knows, with every table and column of its
+version; every SQLite error on it becomes one ``StoreError`` line naming the file and what to do.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
+
+import bilingual.store.types as store_types
+from bilingual.store.types import StoreConnection, StoreError, describe, repair
+
+# ``PRAGMA application_id`` of every bilingual store ("BILG"): a file with another id is never written to.
+APPLICATION_ID = 0x42494C47
 
 MIGRATIONS: list[str] = [
     # 1: the initial schema
@@ -124,17 +138,218 @@ MIGRATIONS: list[str] = [
         UNIQUE (danish_key, english_key)
     );
     """,
+    # 5: a sentence's own language, where its paragraph is not in its document's (a Danish paragraph in
+    # an English article); NULL: the document's language, as for every sentence stored before
+    """
+    ALTER TABLE segments ADD COLUMN language TEXT CHECK (language IN ('da', 'en'));
+    """,
 ]
+
+# Tables every release had: a file holding them but no application id is a store of a release before ids.
+_CORE_TABLES = frozenset({"documents", "segments", "translations"})
+@dataclass(frozen=True)
+class FileState:
+    """What a database file says it is: its application id, schema version, and tables with their columns."""
+
+    application_id: int
+    version: int
+    shape: dict[str, set[str]]
+
+
+def schema_shape(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Each table of a database with its columns."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                         " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {t: {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))} for t in tables}
+
+
+@functools.cache
+def expected_shape(version: int) -> dict[str, frozenset[str]]:
+    """The tables and columns of a store of a schema version: its migrations run on an empty database."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for script in MIGRATIONS[:version]:
+            conn.executescript(script)
+        return {table: frozenset(columns) for table, columns in schema_shape(conn).items()}
+
+
+def _parts(shape: Mapping[str, Iterable[str]]) -> set[str]:
+    """A shape as names: ``table`` for each table and ``table.column`` for each column."""
+    return {*shape, *(f"{table}.{column}" for table, columns in shape.items() for column in columns)}
+
+
+def read_state(conn: sqlite3.Connection) -> FileState:
+    """What the file at the end of ``conn`` says it is (reads only), as of one moment."""
+    # One read transaction: another process may commit a migration between two of these reads.
+    opened = not conn.in_transaction
+    if opened:
+        conn.execute("BEGIN")
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        return FileState(application_id, conn.execute("PRAGMA user_version").fetchone()[0], schema_shape(conn))
+    finally:
+        if opened:
+            conn.rollback()
+
+
+def state_problem(state: FileState, path: Path, create: bool) -> str | None:
+    """Why a file must not be used as a store (one line), or None: a store, or (``create``) an empty database."""
+    newest, tables = len(MIGRATIONS), sorted(state.shape)
+    never = "point --db / BILINGUAL_DB at your store (bilingual never writes to this file)"
+    if state.application_id not in (0, APPLICATION_ID):
+        return (f"{path} is not a bilingual store: it is the database of another application (application id "
+                f"{state.application_id:#010x}): {never}")
+    if state.application_id == 0 and tables and not _CORE_TABLES <= set(tables):
+        listed = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "")
+        return (f"{path} is not a bilingual store: it is an SQLite database of another application (tables: "
+                f"{listed}): {never}")
+    if state.version > newest:
+        return (f"{path} has schema version {state.version}, newer than this bilingual knows ({newest}); "
+                "upgrade bilingual")
+    if not tables and state.version == 0:
+        return None if create else (f"{path} is an empty database, not a store: point --db / BILINGUAL_DB at your "
+                                    f"store, or make this one with `bilingual add FILES --db {path}`")
+    have = _parts(state.shape)
+    missing = _parts(expected_shape(state.version)) - have
+    if missing:
+        return (f"{path} lacks {_listed(missing)} of schema version {state.version}: it was changed outside "
+                f"bilingual, so nothing is written to it: {repair(path)}")
+    ahead = (_parts(expected_shape(newest)) - _parts(expected_shape(state.version))) & have
+    if ahead:
+        fits = [v for v in range(state.version + 1, newest + 1) if _parts(expected_shape(v)) <= have
+                and not (_parts(expected_shape(newest)) - _parts(expected_shape(v))) & have]
+        fix = f"set it right with `sqlite3 {path} 'PRAGMA user_version = {fits[0]}'` if you know it was, or " \
+            if fits else ""
+        return (f"{path} records schema version {state.version} but already holds {_listed(ahead)} of a later "
+                f"version: its version number was changed outside bilingual, so it is not upgraded: {fix}"
+                f"restore a backup (such as {path.name}.vN.bak beside it, or your own copy)")
+    return None
+
+
+def _listed(parts: set[str]) -> str:
+    """Tables and columns for a message: a whole table by its name alone, at most four of them."""
+    shown = sorted(p for p in parts if p.partition(".")[0] == p or p.partition(".")[0] not in parts)
+    return ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
+
+
+def _check_file(path: Path, create: bool) -> None:
+    """Refuse, before SQLite touches it, a path that is a folder, lies under a file, or is missing or empty
+    where a store must already exist."""
+    try:
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a store file: point --db / BILINGUAL_DB at a file, such as "
+                             f"{path / 'bilingual.sqlite3'}")
+        if path.exists():
+            if not create and path.stat().st_size == 0:
+                raise StoreError(f"{path} is an empty file, not a store: point --db / BILINGUAL_DB at your store, "
+                                 f"or make this one with `bilingual add FILES --db {path}`")
+            return
+        if not create:
+            raise StoreError(f"no store at {path}: point --db / BILINGUAL_DB at your store, or make one with "
+                             f"`bilingual add FILES --db {path}`")
+        for folder in path.parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    raise StoreError(f"cannot make the store {path}: {folder} is a file, not a folder: choose "
+                                     "another --db path")
+                break
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot make or open the store {path}: {exc.strerror or exc}: choose another --db path, "
+                         "or check the permissions of its folder") from exc
+
+
+def connect(path: Path, *, create: bool = True) -> StoreConnection:
+    """The store at ``path``, checked to be a bilingual store (or, with ``create``, a new one) and migrated to
+    the newest schema; any failure is one StoreError line, and a file that is not a store is never written."""
+    if str(path) != ":memory:":
+        _check_file(path, create)
+    try:
+        conn = sqlite3.connect(str(path), timeout=store_types.BUSY_TIMEOUT_S, check_same_thread=False,
+                               factory=StoreConnection)
+    except sqlite3.Error as exc:
+        raise StoreError(describe(exc, path)) from exc
+    conn.path = path
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        state = read_state(conn)
+        if problem := state_problem(state, path, create):
+            raise StoreError(problem)
+        conn.execute("PRAGMA journal_mode = WAL")  # only now: switching it writes to the file
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if state.version != len(MIGRATIONS) or state.application_id != APPLICATION_ID:
+            migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one at a time."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().rstrip(";").strip():
+                yield buffer.strip()
+            buffer = ""
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the file's schema up to the newest version, one committed migration at a time."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > len(MIGRATIONS):
-        raise RuntimeError(
-            f"{path} has schema version {current}, newer than this bilingual knows "
-            f"({len(MIGRATIONS)}); upgrade bilingual"
-        )
-    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        with conn:
-            conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {version}; COMMIT;")
+    """Bring the file's schema up to the newest version and stamp it as a bilingual store, in one transaction.
+
+    The write lock is taken first and the file looked at again under it, so processes opening one
+    file at once migrate it once. A file that was a store already is checked with
+    ``PRAGMA integrity_check`` and copied beside itself (``NAME.vN.bak``) before it is changed.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        state = read_state(conn)
+        if problem := state_problem(state, path, create=True):
+            raise StoreError(problem)
+        newest = len(MIGRATIONS)
+        if state.version == newest and state.application_id == APPLICATION_ID:
+            conn.rollback()
+            return
+        if state.version and str(path) != ":memory:":
+            _check_integrity(conn, path, state.version)
+            if state.version < newest:
+                backup(path, state.version)
+        for script in MIGRATIONS[state.version:]:
+            for statement in statements(script):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {newest}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def _check_integrity(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    found = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA integrity_check(5)")]
+    if found != ["ok"]:
+        shown = "; ".join(found)
+        shown = shown if len(shown) <= 300 else shown[:297] + "..."
+        raise StoreError(f"{path} is damaged (PRAGMA integrity_check: {shown}), so it was not upgraded from schema "
+                         f"version {version}: {repair(path)}")
+
+
+def backup(path: Path, version: int) -> Path:
+    """Copy the store, as committed, to ``NAME.vVERSION.bak`` beside it (SQLite's backup API); return the copy."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    partial = target.with_name(f"{target.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)
+        # A second connection reads the committed pages while the caller holds the write lock.
+        with closing(sqlite3.connect(path, timeout=store_types.BUSY_TIMEOUT_S)) as source, \
+                closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"cannot keep a copy of {path} before upgrading it ({exc}), so it was not upgraded: free "
+                         f"some space or make its folder writable, then run this again") from exc
+    return target

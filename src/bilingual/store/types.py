@@ -1,15 +1,171 @@
-"""The store's records: documents, segments, reviews, drafts and alignment beads as frozen dataclasses."""
+"""The store's records and errors: documents, segments, reviews, drafts and alignment beads as frozen
+dataclasses, and the connection whose every SQLite error is a one-line ``StoreError``."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, cast
 
 from bilingual.decisions import REVIEW_STATUSES
 
 __all__ = ["REVIEW_STATUSES"]  # re-exported: the store checks statuses against the decision rule
 ALIGNMENT_STATUSES = ("machine", "accepted", "rejected")
 FURNITURE_BY_REVIEWER = "marked by a reviewer"
+# How long a command waits for another process's write lock before it says so.
+BUSY_TIMEOUT_S = 30.0
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used as asked: one line naming the file, what is wrong and what to do."""
+
+
+_CORRUPT = ("malformed", "corrupt")
+
+
+def describe(exc: sqlite3.Error, path: Path) -> str:
+    """One line for an SQLite error on the store: what is wrong with which file, and what to do."""
+    message = " ".join(str(exc).split())
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    if code == "SQLITE_NOTADB" or "not a database" in message:
+        return (f"{path} is not an SQLite database, so not a bilingual store: point --db / BILINGUAL_DB at your "
+                "store (this file was left as it is)")
+    if code.startswith("SQLITE_CORRUPT") or any(word in message for word in _CORRUPT):
+        return f"{path} is damaged ({message}): {repair(path)}"
+    if code == "SQLITE_READONLY_DIRECTORY":
+        return (f"cannot use the store {path}: its folder is read-only, and SQLite must write {path.name}-wal and "
+                f"{path.name}-shm beside the store even to read it: make the folder writable, or copy the store "
+                "to a writable folder")
+    if code.startswith("SQLITE_READONLY") or "readonly" in message:
+        return (f"cannot write to the store {path}: the file or its folder is read-only: make both writable, or "
+                "copy the store to a writable folder and use --db with the copy")
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in message:
+        return (f"the store {path} stayed locked by another process for over {BUSY_TIMEOUT_S:g} s ({message}): "
+                "wait until the other bilingual command (or a save in the review app) has finished, then run "
+                "this again")
+    if code == "SQLITE_FULL" or "is full" in message:
+        return (f"cannot write to the store {path}: the store or its disk is full ({message}): free some space "
+                "and run this again; what was saved before is kept")
+    if code.startswith("SQLITE_IOERR"):
+        return f"cannot read or write the store {path} ({message}): check the disk it is on, then run this again"
+    if code.startswith("SQLITE_CANTOPEN"):
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            return (f"cannot open the store {path}: its folder {path.parent} is read-only: make it writable, or "
+                    "choose another --db path")
+        return f"cannot open the store {path}: check that its folder exists and that you may read and write there"
+    if any(words in message for words in ("no such table", "no such column", "has no column")):
+        return f"{path} lacks part of its schema ({message}): it was changed outside bilingual: {repair(path)}"
+    return f"the store {path} failed: {message}"
+
+
+def repair(path: Path) -> str:
+    """What to do with a damaged store."""
+    return (f"restore a backup (such as {path.name}.vN.bak beside it, or your own copy), or salvage what can be "
+            f"read: `sqlite3 {path} .recover | sqlite3 recovered.sqlite3`, then use --db recovered.sqlite3")
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    return code.startswith("SQLITE_BUSY") or "database is locked" in str(exc)
+
+
+class StoreConnection(sqlite3.Connection):
+    """A connection whose SQLite errors are StoreErrors naming the file; a busy lock is waited for.
+
+    SQLite answers some lock conflicts at once, without waiting (a write after a read in WAL mode, a
+    journal-mode switch, a WAL recovery), so a statement that starts outside a transaction is tried
+    again until ``BUSY_TIMEOUT_S`` has passed. Inside a transaction nothing is retried: the whole
+    transaction would have to be.
+    """
+
+    path: Path
+
+    def guard(self, call: Callable[..., Any], *args: Any, retry: bool = False) -> Any:
+        """``call(*args)``, with an SQLite error turned into a StoreError."""
+        started = time.monotonic()
+        delay = 0.005
+        while True:
+            try:
+                return call(*args)
+            except sqlite3.Error as exc:
+                if retry and _is_busy(exc) and not self.in_transaction \
+                        and time.monotonic() - started < BUSY_TIMEOUT_S:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.25)
+                    continue
+                raise StoreError(describe(exc, self.path)) from exc
+
+    def execute(self, sql: str, parameters: Any = (), /) -> StoreCursor:
+        """Run one statement."""
+        return self.cursor(StoreCursor).execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> StoreCursor:
+        """Run one statement for each set of parameters."""
+        return self.cursor(StoreCursor).executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> StoreCursor:
+        """Run a script (committing what is pending first, as sqlite3 does)."""
+        return self.cursor(StoreCursor).executescript(script)
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self.guard(super().commit)
+
+    def rollback(self) -> None:
+        """Roll the transaction back."""
+        self.guard(super().rollback)
+
+    def close(self) -> None:
+        """Close the connection (the last one to close folds the WAL back into the store)."""
+        self.guard(super().close)
+
+    def __exit__(self, *exc: Any) -> Literal[False]:
+        return self.guard(super().__exit__, *exc)
+
+
+class StoreCursor(sqlite3.Cursor):
+    """A cursor of a StoreConnection: its errors, while running or fetching, are StoreErrors too."""
+
+    def _guard(self, call: Callable[..., Any], *args: Any, retry: bool = False) -> Any:
+        return cast(StoreConnection, self.connection).guard(call, *args, retry=retry)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> StoreCursor:
+        """Run one statement."""
+        self._guard(super().execute, sql, parameters, retry=True)
+        return self
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> StoreCursor:
+        """Run one statement for each set of parameters."""
+        self._guard(super().executemany, sql, parameters, retry=True)
+        return self
+
+    def executescript(self, script: str, /) -> StoreCursor:
+        """Run a script."""
+        self._guard(super().executescript, script)
+        return self
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        return self._guard(super().fetchone)
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        """The next rows: ``size`` of them, or ``arraysize``."""
+        return self._guard(super().fetchmany, self.arraysize if size is None else size)
+
+    def fetchall(self) -> list[Any]:
+        """The remaining rows."""
+        return self._guard(super().fetchall)
+
+    def __next__(self) -> Any:
+        try:  # inline rather than through guard: this runs once per row
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise StoreError(describe(exc, cast(StoreConnection, self.connection).path)) from exc
 
 
 class StaleReviewError(RuntimeError):
@@ -51,6 +207,8 @@ class StoredSegment:
     start: int
     end: int
     furniture: str | None
+    # The sentence's own language: its document's, unless its paragraph is in the other language.
+    language: str | None = None
 
     @property
     def stable_id(self) -> str:

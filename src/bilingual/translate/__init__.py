@@ -28,10 +28,13 @@ from bilingual.translate.ct2 import (
     convert_to_ct2,
 )
 from bilingual.translate.engine import (
+    CutShort,
     ModelLimits,
     available_cores,
     ct2_length_limits,
+    describe_output_limit,
     model_limits,
+    output_limit,
     split_for_model,
     thread_count,
 )
@@ -58,12 +61,13 @@ from bilingual.translate.models import (
 
 __all__ = [
     "BACKENDS", "CONVERSION_INFO", "CT2_BATCH_TOKENS", "CT2_COPIED_FILES", "CT2_QUANTIZATIONS", "OUTPUT_FIELDS",
-    "TOKENIZER_FILES", "WEIGHT_FILES", "Ct2Translator", "MarianTranslator", "ModelLimits", "ModelNotFoundError",
-    "Translator", "available_cores", "convert_model", "convert_to_ct2", "ct2_folder_name", "ct2_length_limits",
-    "describe_model", "download_model", "find_ct2_model", "find_model_folder", "hub_offline", "hub_reachable",
-    "import_torch", "is_ct2_folder", "load_translator", "marian_folder_problems", "model_limits", "model_reference",
-    "model_revision", "models_dir", "pick_backend", "pick_device", "quantize_int8", "resolve_model",
-    "split_for_model", "thread_count", "translator_key",
+    "TOKENIZER_FILES", "WEIGHT_FILES", "Ct2Translator", "CutShort", "MarianTranslator", "ModelLimits",
+    "ModelNotFoundError", "Translator", "available_cores", "convert_model", "convert_to_ct2", "ct2_folder_name",
+    "ct2_length_limits", "describe_model", "describe_output_limit", "download_model", "find_ct2_model",
+    "find_model_folder", "hub_offline", "hub_reachable", "import_torch", "is_ct2_folder", "load_translator",
+    "marian_folder_problems", "model_limits", "model_reference", "model_revision", "models_dir", "output_limit",
+    "pick_backend", "pick_device", "quantize_int8", "resolve_model", "split_for_model", "thread_count",
+    "translator_key",
 ]
 
 

@@ -17,7 +17,16 @@ from typing import Any
 from bilingual import __version__
 from bilingual.settings import setting_value
 from bilingual.translate.base import ModelNotFoundError
-from bilingual.translate.engine import _MarianEngine, _package_version, ct2_length_limits, model_limits, thread_count
+from bilingual.translate.engine import (
+    OUTPUT_LIMIT_RULE,
+    Decoded,
+    _MarianEngine,
+    _package_version,
+    ct2_length_limits,
+    model_limits,
+    reached_limit,
+    thread_count,
+)
 from bilingual.translate.models import (
     CONVERSION_INFO,
     TOKENIZER_FILES,
@@ -38,6 +47,9 @@ from bilingual.translate.models import (
 CT2_BATCH_TOKENS = 2048
 # Weight types a conversion can store; int8 is the fastest on CPUs.
 CT2_QUANTIZATIONS = ("int8", "int8_float32", "float32")
+# Decoding settings older models may keep in config.json rather than generation_config.json, recorded at
+# conversion: the ones that both engines pass explicitly, so that they decode alike.
+DECODING_CONFIG_KEYS = ("num_beams", "max_length", "max_new_tokens")
 # Files a converted folder carries besides the weights, so that it works on its own.
 CT2_COPIED_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
                     "generation_config.json")
@@ -84,7 +96,9 @@ class Ct2Translator(_MarianEngine):
             raise ModelNotFoundError(f"{self.folder} was converted from revision {info['source_revision']}, "
                                      f"not {revision}. To fix: convert that revision with `bilingual model convert`")
         self._tokenizer_source = str(self.folder)
-        self.limits = model_limits({"max_position_embeddings": info.get("max_position_embeddings")},
+        # The conversion records the source config's decoding settings (older models keep them there).
+        config = {**info.get("model_config", {}), "max_position_embeddings": info.get("max_position_embeddings")}
+        self.limits = model_limits(config,
                                    _read_json(self.folder / "generation_config.json"),
                                    _read_json(self.folder / "tokenizer_config.json"))
         self.beams = int(setting_value("beams", beams) or self.limits.beams or 1)
@@ -92,6 +106,7 @@ class Ct2Translator(_MarianEngine):
         self.batch_size = int(setting_value("batch_size", batch_size))
         self.batch_tokens = int(batch_tokens or CT2_BATCH_TOKENS)
         self.max_new_tokens, self.min_new_tokens = max_new_tokens, min_new_tokens
+        self.cut_short = []
         self.quantize = bool(setting_value("quantize", quantize))
         # "default" keeps the type the model was converted to; quantize asks for int8 whatever it was.
         self.compute_type = "int8" if self.quantize else "default"
@@ -117,7 +132,7 @@ class Ct2Translator(_MarianEngine):
     @property
     def decoding(self) -> dict[str, Any]:
         """The decoding settings: the same fields as the transformers engine's."""
-        return {"beams": self.beams, "max_new_tokens": self.max_new_tokens or "model",
+        return {"beams": self.beams, "max_new_tokens": self.max_new_tokens or OUTPUT_LIMIT_RULE,
                 "min_new_tokens": self.min_new_tokens or 0, "max_input_tokens": self.max_input_tokens,
                 "sample": False, "compute_type": "int8" if self.quantize else self.stored_type}
 
@@ -129,9 +144,13 @@ class Ct2Translator(_MarianEngine):
                 "folder": str(self.folder), "version": __version__,
                 "ctranslate2": _package_version("ctranslate2")}
 
-    def translate_options(self) -> dict[str, Any]:
-        """Keyword arguments for ``translate_batch`` that reproduce the transformers engine's decoding."""
-        min_length, max_length = ct2_length_limits(self.limits, self.max_new_tokens, self.min_new_tokens)
+    def translate_options(self, limit: int | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``translate_batch`` that reproduce the transformers engine's decoding.
+
+        ``limit`` (new tokens, as :func:`~bilingual.translate.engine.output_limit` counts them)
+        defaults to the model's fixed limit; it is always passed, never CTranslate2's own default.
+        """
+        min_length, max_length = ct2_length_limits(self.limits, limit or self.max_new_tokens, self.min_new_tokens)
         return {"max_batch_size": self.batch_tokens, "batch_type": "tokens", "beam_size": self.beams,
                 "length_penalty": self.limits.length_penalty, "repetition_penalty": self.limits.repetition_penalty,
                 "no_repeat_ngram_size": self.limits.no_repeat_ngram_size, "max_input_length": 0,
@@ -142,14 +161,15 @@ class Ct2Translator(_MarianEngine):
         tokenizer = self.tokenizer
         return [tokenizer.convert_ids_to_tokens(tokenizer(p, verbose=False)["input_ids"]) for p in pieces]
 
-    def _translate_pieces(self, pieces: list[str]) -> list[str]:
+    def _generate(self, pieces: list[str], limit: int) -> list[Decoded]:
         if not pieces:
             return []
         tokenizer = self.tokenizer
         # CTranslate2 sorts by length and packs batches of max_batch_size tokens itself.
-        results = self.engine.translate_batch(self.source_tokens(pieces), **self.translate_options())
-        return [tokenizer.decode(tokenizer.convert_tokens_to_ids(r.hypotheses[0]), skip_special_tokens=True)
-                for r in results]
+        results = self.engine.translate_batch(self.source_tokens(pieces), **self.translate_options(limit))
+        # Hypotheses leave the end token out, so their length is the text's.
+        return [Decoded(tokenizer.decode(tokenizer.convert_tokens_to_ids(r.hypotheses[0]), skip_special_tokens=True),
+                        reached_limit(len(r.hypotheses[0]), limit)) for r in results]
 
 
 def convert_to_ct2(source: str | Path, out_dir: str | Path, *, quantization: str = "int8",
@@ -203,5 +223,6 @@ def convert_model(model: str | None = None, *, quantization: str = "int8", out: 
     target = Path(out).expanduser() if out else models_dir() / ct2_folder_name(model_id, quantization)
     config = _read_json(folder / "config.json")
     info = {"source_model": model_reference(model_id), "source_revision": model_revision(folder),
-            "max_position_embeddings": config.get("max_position_embeddings")}
+            "max_position_embeddings": config.get("max_position_embeddings"),
+            "model_config": {k: config[k] for k in DECODING_CONFIG_KEYS if config.get(k) is not None}}
     return convert_to_ct2(folder, target, quantization=quantization, info=info, force=force)

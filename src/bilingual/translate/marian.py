@@ -14,7 +14,16 @@ from typing import Any
 from bilingual import __version__
 from bilingual.settings import setting_value
 from bilingual.translate.base import ModelNotFoundError
-from bilingual.translate.engine import _MarianEngine, _package_version, model_limits, thread_count
+from bilingual.translate.engine import (
+    OUTPUT_LIMIT_RULE,
+    Decoded,
+    _MarianEngine,
+    _package_version,
+    model_limits,
+    output_limit,
+    reached_limit,
+    thread_count,
+)
 from bilingual.translate.models import (
     _looks_local,
     _missing_model_message,
@@ -69,6 +78,7 @@ class MarianTranslator(_MarianEngine):
         self.quantize = bool(setting_value("quantize", quantize))
         self.threads = thread_count(threads)
         self.max_new_tokens, self.min_new_tokens = max_new_tokens, min_new_tokens
+        self.cut_short = []
         self._model: Any = None
         self.device = pick_device(device)
         if self.quantize and not self.device.startswith("cpu"):
@@ -97,7 +107,8 @@ class MarianTranslator(_MarianEngine):
             self._tokenizer_source = self.model_id
             self._load_kwargs = {"revision": self.revision} if self.revision else {}
             self._tokenizer = self._from_hub()
-            config, generation = self.model.config.to_dict(), self.model.generation_config.to_dict()
+            # The diff, not the full dict: the full one fills in transformers' own max_length of 20.
+            config, generation = self.model.config.to_dict(), self.model.generation_config.to_diff_dict()
             tokenizer_config = {"model_max_length": self._tokenizer.model_max_length}
             self._revision = config.get("_commit_hash") or self.revision or "unknown"
         self.limits = model_limits(config, generation, tokenizer_config)
@@ -140,7 +151,7 @@ class MarianTranslator(_MarianEngine):
     @property
     def decoding(self) -> dict[str, Any]:
         """The deterministic decoding settings passed to generate."""
-        return {"beams": self.beams, "max_new_tokens": self.max_new_tokens or "model",
+        return {"beams": self.beams, "max_new_tokens": self.max_new_tokens or OUTPUT_LIMIT_RULE,
                 "min_new_tokens": self.min_new_tokens or 0, "max_input_tokens": self.max_input_tokens,
                 "sample": False, "compute_type": "int8-dynamic" if self.quantize else "float32"}
 
@@ -151,17 +162,28 @@ class MarianTranslator(_MarianEngine):
                 "decoding": self.decoding, "device": self.device, "threads": self.threads, "version": __version__,
                 "transformers": _package_version("transformers"), "torch": _package_version("torch")}
 
-    def generate_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``model.generate``: the model's own settings, overridden where asked."""
-        kwargs: dict[str, Any] = {"num_beams": self.beams, "do_sample": False}
-        if self.max_new_tokens:
-            # max_length, not max_new_tokens: the same limit without a warning about both being set
-            kwargs["max_length"] = 1 + self.max_new_tokens
+    def generate_kwargs(self, limit: int | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``model.generate``: the model's settings, with ``limit`` new tokens at most.
+
+        The limit is always passed, so that generate never falls back on its own default of 20
+        tokens; ``limit`` defaults to :func:`output_limit` for the model's fixed limit.
+        """
+        limit = limit or output_limit(self.limits, 0, self.max_new_tokens)
+        # max_length, not max_new_tokens: the same limit without a warning about both being set;
+        # a max_new_tokens of the generation config would take precedence, so it is cleared.
+        kwargs: dict[str, Any] = {"num_beams": self.beams, "do_sample": False, "max_length": 1 + limit,
+                                  "max_new_tokens": None}
         if self.min_new_tokens:
             kwargs["min_new_tokens"] = self.min_new_tokens
         return kwargs
 
-    def _translate_pieces(self, pieces: list[str]) -> list[str]:
+    def _end_ids(self) -> set[int]:
+        ends = self.model.generation_config.eos_token_id
+        if ends is None:
+            ends = self.tokenizer.eos_token_id
+        return set(ends) if isinstance(ends, list) else {int(ends)}
+
+    def _generate(self, pieces: list[str], limit: int) -> list[Decoded]:
         torch = import_torch()
 
         if not pieces:
@@ -170,16 +192,19 @@ class MarianTranslator(_MarianEngine):
         lengths = [self.count_tokens(p) for p in pieces]
         # Longest first, so that each padded batch holds inputs of nearly the same length.
         order = sorted(range(len(pieces)), key=lengths.__getitem__, reverse=True)
-        results: list[str] = [""] * len(pieces)
-        kwargs = self.generate_kwargs()
+        results: list[Decoded] = [Decoded("", False)] * len(pieces)
+        kwargs, ends = self.generate_kwargs(limit), self._end_ids()
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 batch = tokenizer([pieces[i] for i in idx], return_tensors="pt", padding=True,
                                   truncation=False).to(self.device)
                 generated = model.generate(**batch, **kwargs)
-                for i, text in zip(idx, tokenizer.batch_decode(generated, skip_special_tokens=True), strict=True):
-                    results[i] = text
+                texts = tokenizer.batch_decode(generated, skip_special_tokens=True)
+                for i, row, text in zip(idx, generated.tolist(), texts, strict=True):
+                    tokens = row[1:]  # after the decoder start token
+                    length = next((k for k, token in enumerate(tokens) if token in ends), len(tokens))
+                    results[i] = Decoded(text, reached_limit(length, limit))
         return results
 
 
