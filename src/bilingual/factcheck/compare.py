@@ -137,8 +137,8 @@ def _numbers(danish: SideFacts, english: SideFacts) -> list[Difference]:
                      and (fact.unit_kind is not None or _free_count(free) == 1 == _free_count(unmatched))]
         if not same_kind:
             continue
-        assert fact.value is not None
-        d = min(same_kind, key=lambda d: (d.unit != fact.unit, abs((d.value or 0) - fact.value)))
+        value, unit = fact.value or 0.0, fact.unit
+        d = min(same_kind, key=lambda d: (d.unit != unit, abs((d.value or 0.0) - value)))
         free.remove(d)
         out.append(Difference("number", d, fact))
     # One number left on each side, one of them of a unit not known: "30-årige Saipov" / "Saipov, 15".
