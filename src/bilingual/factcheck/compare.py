@@ -17,9 +17,11 @@ English sentence and returns each :class:`Difference`:
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from rapidfuzz.distance import OSA
 
@@ -216,8 +218,7 @@ def misspelt(a: str, b: str) -> bool:
 
 
 def _exonym_forms(word: str) -> set[str]:
-    key = canonical_word(word)
-    extra = {canonical_word(e) for e in EXONYMS.get(word.lower(), EXONYMS.get(key, ()))}
+    extra = {canonical_word(e) for e in EXONYMS.get(word.lower(), EXONYMS.get(_plain(word), ()))}
     return {*english_forms(word), *extra, *({name_key(w) for w in extra})}
 
 
@@ -274,3 +275,38 @@ def name_variants(sentences: Iterable[tuple[object, str]]) -> list[tuple[object,
             if misspelt(wa, wb):
                 out.append((ia, fa, ib, fb))
     return out
+
+
+# --------------------------------------------------------------------------- identity and per-sentence findings
+
+
+def difference_key(kind: str, left_text: str, right_text: str, left_fact: str, right_fact: str) -> str:
+    """The identity of a difference that a verdict is stored under: the two sentences and the facts compared."""
+    joined = "\x1f".join((kind, " ".join(left_text.split()), " ".join(right_text.split()), left_fact, right_fact))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def key_of(difference: Difference, left_text: str, right_text: str) -> str:
+    """The key of a difference found between two sentences."""
+    return difference_key(difference.kind, left_text, right_text, difference.left.text, difference.right.text)
+
+
+class VerdictLike(Protocol):
+    """What a findings cell reads of a stored verdict."""
+
+    @property
+    def label(self) -> str: ...
+
+
+def pair_findings(danish: str, translation: str | None, english: Sequence[str],
+                  verdicts: Mapping[str, VerdictLike]) -> dict[str, Any]:
+    """The differences of a Danish sentence with its aligned English sentences, and the verdict on each
+    (``pending`` when none yet): the export's ``discrepancies`` and ``discrepancy_verdicts`` fields."""
+    side = read_side(danish, "da", translation)
+    messages, labels = [], []
+    for text in english:
+        for difference in compare(side, read_side(text, "en")):
+            messages.append(difference.message)
+            verdict = verdicts.get(key_of(difference, danish, text))
+            labels.append(verdict.label if verdict is not None else "pending")
+    return {"discrepancies": tuple(messages), "discrepancy_verdicts": tuple(labels)}
