@@ -107,7 +107,8 @@ QUALIFIERS: dict[str, dict[str, str]] = {
            "mere end": "more than", "flere end": "more than", "mindre end": "less than", "færre end": "less than",
            "under": "less than", "anslået": "about", "anslåede": "about", "hen ved": "about",
            "godt": "more than", "knapt": "nearly", "mere end hver": "more than"},
-    "en": {"about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "en": {"about": "about", "around": "about", "approximately": "about", "approx.": "about", "approx": "about",
+           "ca.": "about", "roughly": "about", "some": "about",
            "circa": "about", "c.": "about", "an estimated": "about", "estimated": "about", "nearly": "nearly",
            "almost": "nearly", "up to": "up to", "as many as": "up to", "at most": "up to", "no more than": "up to",
            "at least": "at least", "more than": "more than", "over": "more than", "upwards of": "more than",
@@ -140,7 +141,7 @@ NUMBER_WORDS: dict[str, dict[str, float]] = {
 
 # Words after a number, or before it, that make it a time of day ("kl. 13", "1 p.m."): no fact.
 CLOCK_BEFORE = frozenset({"kl.", "kl", "klokken"})
-CLOCK_AFTER = frozenset({"p.m.", "a.m.", "pm", "am", "p.m", "a.m", "o'clock"})
+CLOCK_AFTER = frozenset({"p.m.", "a.m.", "pm", "am", "p.m", "a.m", "p.", "a.", "o'clock"})
 
 # Years facts are read in: four digits in this range with no unit after them.
 YEAR_RANGE = (1800, 2100)
