@@ -286,6 +286,9 @@ def _number_at(text: str, tokens: list[_Token], i: int, language: str, used: set
         return Fact("date", token.text, token.start, token.end, language, year=int(token.text))
     used.update(range(i, last + 1))
     start, end = tokens[first].start, tokens[last].end
+    if tokens[last].kind == "word" and tokens[last].text.endswith(".") and tokens[last].key not in UNITS \
+            and tokens[last].key not in SCALES[language]:
+        end -= 1  # the full stop that ends the sentence, not an abbreviation's
     return Fact("number", text[start:end], start, end, language, value=value * scale,
                 alternative=alternative * scale if alternative is not None else None,
                 unit_kind=unit[0] if unit and unit != ORDINAL else None, unit=unit[1] if unit else None, noun=noun,
