@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/align_eval.py
 	$(BIN)/python bench/app_open_bench.py
 	$(BIN)/python bench/memory_bench.py
+	$(BIN)/python bench/factcheck_bench.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -347,6 +347,12 @@ def _name_found(word: str, target: set[str]) -> bool:
     return False
 
 
+def english_forms(danish_word: str) -> frozenset[str]:
+    """The canonical English forms the exonym table gives a Danish name (``Tyskland`` → germany, german)."""
+    form = canonical_word(danish_word)
+    return _exonyms().get(form, frozenset()) | ({"ministry"} if form.endswith("ministeriet") else frozenset())
+
+
 @functools.cache
 def _exonyms() -> dict[str, frozenset[str]]:
     """The exonym table in canonical spelling, built on first use."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from bilingual import quality
 from bilingual.decisions import REVIEWED, counted_english, review_english
+from bilingual.factcheck.compare import pair_findings
 from bilingual.glossary import Glossary, expected_text, term_rendered
 from bilingual.pipeline import last_alignment_request, pick_documents
 from bilingual.store import Store, StoredAlignment, StoredDocument, StoredSegment
@@ -64,13 +65,16 @@ class ExportRecord:
     # review, mt, rejected (no English counts) or none. Derived, never read back as a review.
     translation: str = ""
     translation_origin: str = "none"
+    # Fact-check differences with the aligned English (``bilingual.factcheck``) and the verdict on each.
+    discrepancies: tuple[str, ...] = ()
+    discrepancy_verdicts: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ExportRecord))
 INT_FIELDS = {"paragraph", "index", "review_version"}
 FLOAT_FIELDS = {"alignment_score", "post_edit_effort"}
 # Tuple fields: newline-joined in a CSV cell, lists in JSON.
-LIST_FIELDS = ("english_ids", "qa_warnings", "qa_messages")
+LIST_FIELDS = ("english_ids", "qa_warnings", "qa_messages", "discrepancies", "discrepancy_verdicts")
 _REQUIRED = tuple(f.name for f in fields(ExportRecord) if f.default is MISSING and f.default_factory is MISSING)
 
 
@@ -155,6 +159,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
     by_id = store.segments_by_ids(i for bead in beads.values() for i in bead.target_segment_ids)
     runs: dict[int, str] = {}
     glossary = Glossary(store.terms())
+    verdicts = store.discrepancy_verdicts()
     records = []
     for seg in danish:
         review = reviews.get(seg.text_hash)
@@ -180,6 +185,8 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
             translator_signature=translator_signature_line(mt_signature) if mt_signature else "",
             text_hash=seg.text_hash, review_version=review.version if review else 0, **aligned,
             **qa_fields(seg.text, mt or "", final, status, glossary),
+            **pair_findings(seg.text, counted_english(status, mt, final).text,
+                            [by_id[i].text for i in (bead.target_segment_ids if bead else ()) if i in by_id], verdicts),
         ))
     return records
 

@@ -37,7 +37,7 @@ from bilingual.app.sidebar import (
     sidebar_import,
     upload_form,
 )
-from bilingual.app.tabs import alignment_picture, coverage_tab, furniture_tab
+from bilingual.app.tabs import alignment_picture, coverage_tab, discrepancies_tab, furniture_tab
 from bilingual.app.uploads import seed_files
 from bilingual.decisions import REVIEW_STATUSES
 from bilingual.glossary import Glossary, Term
@@ -132,8 +132,12 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow], glossary
             st.rerun()
     # Lazy tabs: the furniture and picture tabs run only while open, so they cost a page of
     # sentences nothing (a long document has hundreds of paragraphs to list).
-    sentences, coverage, picture, furniture = st.tabs(
-        ["Sentences", "English coverage", "Alignment picture", "Page furniture"], key="doc_tab", on_change="rerun")
+    sentences, coverage, picture, furniture, found = st.tabs(
+        ["Sentences", "English coverage", "Alignment picture", "Page furniture", "Discrepancies"], key="doc_tab",
+        on_change="rerun")
+    if found.open:
+        with found:
+            discrepancies_tab(store, doc)
     if coverage.open:
         with coverage:
             coverage_tab(store, doc, rows)

@@ -7,6 +7,7 @@ import importlib.util
 import streamlit as st
 
 from bilingual.app.diff import md
+from bilingual.app.discrepancies import discrepancies_tab as discrepancies_tab  # the Discrepancies tab
 from bilingual.app.rows import ReviewRow, bead_cells, heatmap_records
 from bilingual.app.session import current_reviewer, open_store, session
 from bilingual.pipeline import realign_document

@@ -143,6 +143,32 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE segments ADD COLUMN language TEXT CHECK (language IN ('da', 'en'));
     """,
+    # 6: a reviewer's verdict on a fact-check difference (``bilingual.factcheck``), keyed by the two sentences
+    # and facts compared so it survives realignment and a document added again; every verdict in its history
+    """
+    CREATE TABLE discrepancy_verdicts (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        left_text TEXT NOT NULL,
+        right_text TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('real discrepancy', 'same fact', 'not comparable')),
+        note TEXT NOT NULL DEFAULT '',
+        reviewer TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    );
+    CREATE TABLE discrepancy_history (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        verdict TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        reviewer TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX discrepancy_history_key ON discrepancy_history(key, version);
+    """,
 ]
 
 # Tables every release had: a file holding them but no application id is a store of a release before ids.
