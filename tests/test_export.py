@@ -321,7 +321,9 @@ def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
 
     rows = list(csv.DictReader(io.StringIO((tmp_path / "qa.csv").read_text(encoding="utf-8"), newline="")))
     derived = ["qa_warnings", "qa_messages", "post_edit_effort", "translation", "translation_origin"]
-    assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[-5:] == derived
+    # the derived columns come after the original ones; only the document metadata columns follow them
+    assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[-8:-3] == derived
+    assert list(COLUMNS)[-3:] == ["document_url", "document_date", "document_author"]
     assert (rows[1]["qa_warnings"], rows[1]["qa_messages"]) == ("number", "332,5 is not in the English")
     assert float(rows[1]["post_edit_effort"]) > 0
     assert (rows[2]["qa_warnings"], rows[2]["qa_messages"], rows[2]["post_edit_effort"]) == ("", "", "")

@@ -64,6 +64,11 @@ class ExportRecord:
     # review, mt, rejected (no English counts) or none. Derived, never read back as a review.
     translation: str = ""
     translation_origin: str = "none"
+    # Where the Danish document came from and what it says about itself (empty where it does not say):
+    # the address it was fetched from, its own date and its author. Appended last, as the QA fields were.
+    document_url: str = ""
+    document_date: str = ""
+    document_author: str = ""
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ExportRecord))
@@ -155,6 +160,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
     by_id = store.segments_by_ids(i for bead in beads.values() for i in bead.target_segment_ids)
     runs: dict[int, str] = {}
     glossary = Glossary(store.terms())
+    metas = store.documents_meta(wanted)
     records = []
     for seg in danish:
         review = reviews.get(seg.text_hash)
@@ -170,6 +176,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
                 runs[bead.run_id] = alignment_signature_line(run["mode"], run["signature"]) if run else ""
             aligned = _aligned_fields(bead, by_id, docs, runs.get(bead.run_id or -1, ""))
         final = (review.final_text or "") if review else ""
+        meta = metas[seg.document_id]
         records.append(ExportRecord(
             id=seg.stable_id, document=seg.document, document_title=docs[seg.document_id].title,
             paragraph=seg.paragraph, index=seg.index, danish=seg.text, mt=mt or "", final=final, status=status,
@@ -180,6 +187,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
             translator_signature=translator_signature_line(mt_signature) if mt_signature else "",
             text_hash=seg.text_hash, review_version=review.version if review else 0, **aligned,
             **qa_fields(seg.text, mt or "", final, status, glossary),
+            document_url=meta.url, document_date=meta.date, document_author=meta.author,
         ))
     return records
 

@@ -5,7 +5,6 @@ Only the fetch lives here; what was fetched is read by its content type like a f
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -60,11 +59,11 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT_S) -> Fetched:
             content_type = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         raise DocumentError(f"{shown}: the server answered {exc.code} {exc.reason}") from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise DocumentError(f"{shown}: no answer within {timeout:g} s (timed out)") from exc
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(reason, TimeoutError):
             raise DocumentError(f"{shown}: no answer within {timeout:g} s (timed out)") from exc
         raise DocumentError(f"{shown}: cannot fetch the address ({printable(str(reason))})") from exc
     except OSError as exc:  # a connection reset half-way, a TLS failure
