@@ -10,7 +10,7 @@ import streamlit as st
 
 from bilingual.app.rows import LOW_SCORE, VIEWS, ReviewRow
 from bilingual.app.session import current_reviewer, open_store, session, translate_documents
-from bilingual.app.uploads import import_upload, upload_language
+from bilingual.app.uploads import document_forms, import_upload, upload_language
 from bilingual.documents import DocumentError
 from bilingual.formats import EXCEL_LABEL, FORMATS, write_records
 from bilingual.glossary import parse_glossary
@@ -75,7 +75,7 @@ def sidebar_filters(rows: list[ReviewRow]) -> None:
 def sidebar_import(store: Store) -> None:
     """The sidebar's upload form for more documents."""
     with st.sidebar.expander("Add documents"):
-        upload_form(store)
+        document_forms(store)
 
 
 def upload_form(store: Store) -> None:

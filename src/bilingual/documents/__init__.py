@@ -35,14 +35,14 @@ from bilingual.documents.docx import DOCX_SUFFIXES, is_docx, read_docx
 from bilingual.documents.furniture import furniture_reasons
 from bilingual.documents.html import HTML_SUFFIXES, is_html, read_html
 from bilingual.documents.pdf import NO_TEXT_LAYER, PDF_SUFFIXES, is_pdf, read_pdf
-from bilingual.documents.web import FETCH_TIMEOUT_S, check_url, fetch, looks_like_url, url_name
+from bilingual.documents.web import FETCH_TIMEOUT_S, check_url, fetch, fetch_timeout, looks_like_url, url_name
 
 __all__ = [
-    "INVISIBLE_TEXT", "LANGUAGES", "LANGUAGE_NAMES", "NO_TEXT_LAYER", "PARAGRAPH_MIN_CONFIDENCE",
-    "PARAGRAPH_MIN_LETTERS", "READABLE_SUFFIXES", "TEXT_SUFFIXES", "Document", "DocumentError", "DocumentMeta",
-    "Paragraph", "build_document", "check_url", "decode_bytes", "detect_language", "document_from_bytes",
-    "expand_inputs", "furniture_reasons", "has_visible_text", "load_document", "load_url", "looks_like_url",
-    "paragraph_language", "parse_text", "printable", "read_file", "split_paragraphs",
+    "Document", "DocumentError", "DocumentMeta", "FETCH_TIMEOUT_S", "INVISIBLE_TEXT", "LANGUAGES", "LANGUAGE_NAMES",
+    "NO_TEXT_LAYER", "PARAGRAPH_MIN_CONFIDENCE", "PARAGRAPH_MIN_LETTERS", "Paragraph", "READABLE_SUFFIXES",
+    "TEXT_SUFFIXES", "build_document", "check_url", "decode_bytes", "detect_language", "document_from_bytes",
+    "expand_inputs", "fetch_timeout", "furniture_reasons", "has_visible_text", "load_document", "load_url",
+    "looks_like_url", "paragraph_language", "parse_text", "printable", "read_file", "split_paragraphs",
 ]
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -66,7 +66,7 @@ def document_from_bytes(data: bytes, name: str, path: str = "", language: str | 
     A PDF, a Word file and a web page go through their readers; anything else is decoded as text.
     ``meta`` (an address and its retrieval time) is kept beside what the file says about itself.
     """
-    shown = printable(name)
+    shown = printable(path or name)  # errors name the file as it was given, or the address
     if not data.strip():
         raise DocumentError(f"{shown}: the file is empty")
     kind = _CONTENT_TYPES.get(content_type.lower(), "") or Path(name).suffix.lower()
@@ -88,7 +88,7 @@ def document_from_bytes(data: bytes, name: str, path: str = "", language: str | 
     return build_document(blocks, name=name, path=path, encoding=encoding, language=language, meta=meta)
 
 
-def load_url(url: str, language: str | None = None, timeout: float = FETCH_TIMEOUT_S) -> Document:
+def load_url(url: str, language: str | None = None, timeout: float | None = None) -> Document:
     """Fetch an http(s) address and read what it answers (a web page or a PDF by its content type).
 
     The document keeps the address it was asked for and the time it was fetched; its path is the

@@ -248,7 +248,7 @@ def build_document(blocks: Sequence[tuple[str, str | None]], name: str, path: st
     plain-text furniture rules still mark what the reader left as content (a byline inside an
     article), and the language is detected on the content as for a text file.
     """
-    shown = printable(name)
+    shown = printable(path or name)
     flat = [(" ".join(text.split()), reason) for text, reason in blocks]
     flat = [(text, reason) for text, reason in flat if text]
     if not any(reason is None and has_visible_text(text) for text, reason in flat):

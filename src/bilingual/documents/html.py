@@ -61,6 +61,7 @@ def read_html(data: bytes | str, name: str, url: str = "") -> tuple[list[tuple[s
 
     # Bytes that declare their charset are left to the parsers; others are UTF-8, as the web mostly is.
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) and not _declared_charset(data) else data
+    extracted: Any
     try:
         extracted = trafilatura.bare_extraction(text, url=url or None, favor_precision=True, include_comments=False,
                                                 include_tables=True, with_metadata=True, deduplicate=False)

@@ -14,7 +14,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from statistics import median
+from statistics import median_low
 
 from bilingual.documents.core import DocumentError, DocumentMeta
 from bilingual.documents.hyphens import join_lines, word_counts
@@ -179,23 +179,23 @@ def paragraphs(lines: list[_Line]) -> list[tuple[str, str | None]]:
     return out
 
 
-def _usual_spacing(lines: list[_Line]) -> dict[int, float]:
-    """Each page's usual distance between one line and the next."""
-    gaps: dict[int, list[float]] = {}
-    for a, b in zip(lines, lines[1:], strict=False):
-        if a.page == b.page and a.y > b.y:
-            gaps.setdefault(a.page, []).append(a.y - b.y)
-    return {page: median(values) for page, values in gaps.items()}
+def _usual_spacing(lines: list[_Line]) -> float:
+    """The document's usual distance between a line and the next on its page (the lower median).
+
+    Lines inside paragraphs outnumber paragraph gaps, so the median is the line spacing; a page with
+    few lines is judged by the others.
+    """
+    gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and a.y > b.y]
+    return median_low(gaps) if gaps else 0.0
 
 
-def _breaks(previous: _Line, line: _Line, spacing: dict[int, float], widest: int) -> bool:
+def _breaks(previous: _Line, line: _Line, spacing: float, widest: int) -> bool:
     """Whether ``line`` starts a new paragraph after ``previous``."""
     if line.text[:1].islower() and not _SENTENCE_END.search(previous.text):
         return False  # a sentence running on, over a line or a page break
     if line.page != previous.page:
         return bool(_SENTENCE_END.search(previous.text)) or not line.text[:1].islower()
-    usual = spacing.get(line.page, 0)
-    if usual and previous.y - line.y > 1.4 * usual:
+    if spacing and previous.y - line.y > 1.4 * spacing:
         return True
     if abs(line.size - previous.size) > 1:
         return True  # a heading set in another size

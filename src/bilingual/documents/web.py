@@ -5,9 +5,12 @@ Only the fetch lives here; what was fetched is read by its content type like a f
 
 from __future__ import annotations
 
+import contextvars
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bilingual.documents.chars import printable
@@ -18,6 +21,18 @@ FETCH_TIMEOUT_S = 20.0
 # The largest response read, in bytes: far beyond any release or article, short of filling memory.
 FETCH_LIMIT = 50 * 1024 * 1024
 USER_AGENT = "bilingual (document import)"
+# The wait a command chose (``--timeout``) for the fetches made inside it; FETCH_TIMEOUT_S when none did.
+_TIMEOUT: contextvars.ContextVar[float] = contextvars.ContextVar("fetch_timeout", default=FETCH_TIMEOUT_S)
+
+
+@contextmanager
+def fetch_timeout(seconds: float | None) -> Iterator[None]:
+    """Let every fetch inside the block wait ``seconds`` for an answer (None: the default)."""
+    token = _TIMEOUT.set(FETCH_TIMEOUT_S if seconds is None else seconds)
+    try:
+        yield
+    finally:
+        _TIMEOUT.reset(token)
 
 
 @dataclass(frozen=True)
@@ -46,8 +61,12 @@ def check_url(url: str) -> str:
     return url
 
 
-def fetch(url: str, timeout: float = FETCH_TIMEOUT_S) -> Fetched:
-    """Fetch an http(s) address; every failure (refused, not found, timed out, too large) is one DocumentError."""
+def fetch(url: str, timeout: float | None = None) -> Fetched:
+    """Fetch an http(s) address; every failure (refused, not found, timed out, too large) is one DocumentError.
+
+    ``timeout`` None waits as long as ``fetch_timeout`` set, else FETCH_TIMEOUT_S.
+    """
+    timeout = _TIMEOUT.get() if timeout is None else timeout
     shown = printable(check_url(url))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/pdf,"
                                                    "application/xhtml+xml,text/plain;q=0.8,*/*;q=0.5"})
