@@ -65,7 +65,7 @@ def test_a_page_by_its_address_keeps_address_time_and_article(server, tmp_path):
     db = tmp_path / "s.sqlite3"
     result = run("add", url, "--db", db)
     assert result.exit_code == 0, result.output
-    assert f"forsvar: da," in result.output and f"from {url}" in result.output
+    assert "forsvar: da," in result.output and f"from {url}" in result.output
     with Store(db) as store:
         [doc] = store.documents()
         meta = store.document_meta(doc.id)
@@ -87,7 +87,8 @@ def test_a_redirect_keeps_the_address_asked_for(server):
 def test_404_and_timeout_are_one_line_and_store_nothing(server, tmp_path):
     db = tmp_path / "s.sqlite3"
     missing = run("add", f"{server}/findes-ikke", "--db", db)
-    assert missing.exit_code == 1 and missing.output == f"Error: {server}/findes-ikke: the server answered 404 Not Found\n"
+    assert missing.exit_code == 1
+    assert missing.output == f"Error: {server}/findes-ikke: the server answered 404 Not Found\n"
     slow = run("translate", f"{server}/slow", "--timeout", "0.5", "--db", db)
     assert slow.exit_code == 1 and slow.output == f"Error: {server}/slow: no answer within 0.5 s (timed out)\n"
     with Store(db) as store:

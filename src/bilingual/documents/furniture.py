@@ -17,8 +17,19 @@ _TAIL_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE_LINE = [
-    ("read also", re.compile(r"^(read also|see also|læs også|læs mere)\s*:", re.IGNORECASE)),
-    ("byline", re.compile(r"^(written by|by|af|post author|skrevet af)\b.{0,60}$", re.IGNORECASE)),
+    ("read also", re.compile(r"^(read also|read more|see also|læs også|læs mere)\s*:", re.IGNORECASE)),
+    # "By"/"Af" and a name (and perhaps a date after a comma): "Af hensyn til økonomien." is a sentence
+    ("byline", re.compile(r"^([Bb]y|[Aa]f)\s+[A-ZÆØÅ][\w.'’-]*(\s+(og|and|[A-ZÆØÅ][\w.'’-]*)){0,4}(,.{0,40})?$")),
+    ("byline", re.compile(r"^(written by|post author|skrevet af)\b.{0,60}$", re.IGNORECASE)),
+    ("navigation", re.compile(r"^(skip to (main )?content|gå til (hoved)?indhold(et)?|spring til (hoved)?indhold"
+                              r"(et)?|menu|forside|home|søg|search|log ind|log in|sign in)$", re.IGNORECASE)),
+    # a menu pasted as one line: "Home | About | Contact"
+    ("navigation", re.compile(r"^[^|.!?]{1,30}( \| [^|.!?]{1,30}){2,}$")),
+    ("share bar", re.compile(r"^(del|share)( (denne |this )?(artikel|article|story|historie)| på \w+)?$",
+                             re.IGNORECASE)),
+    ("date", re.compile(r"^(published|updated|posted|publiceret|opdateret|udgivet)\b.{0,40}\d{4}$", re.IGNORECASE)),
+    ("caption", re.compile(r"^(image caption|caption|billedtekst)\s*:", re.IGNORECASE)),
+    ("copyright", re.compile(r"^(©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)),
     ("category", re.compile(r"^(post category|category|kategori|tags?)\s*:", re.IGNORECASE)),
     ("byline", re.compile(r"^•?\s*post (author|category)\s*:", re.IGNORECASE)),
     ("navigation", re.compile(r"^you are currently viewing\b", re.IGNORECASE)),
@@ -31,7 +42,11 @@ _FURNITURE_LINE = [
     ("reference", re.compile(r"\[online\]|available at:|\(\d{4}, [A-Z][a-z]+ \d{1,2}\)|^doi:|^https?://",
                              re.IGNORECASE)),
 ]
+# A cookie banner: short, and saying what banners say.
+_COOKIES = re.compile(r"\b(we use cookies|vi bruger cookies|accept all( cookies)?|accepter alle( cookies)?|"
+                      r"cookie ?(policy|politik|settings|indstillinger))\b", re.IGNORECASE)
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][\w'’-]+( [A-ZÆØÅ][\w.'’-]*){1,3}$")
+_SENTENCE_END = re.compile(r"""[.!?…"”’»]$""")
 _PROMOTION = re.compile(
     r"\b(is your gateway to|subscribe (to|now)|sign up for|newsletter|tilmeld dig|abonn[ée]r)\b", re.IGNORECASE
 )
@@ -42,6 +57,7 @@ def furniture_reasons(paragraph_texts: list[str]) -> list[str | None]:
     reasons: list[str | None] = []
     seen: set[str] = set()
     tail: str | None = None
+    in_list = False  # inside a list an article paragraph introduced ("Aftalen omfatter:")
     for text in paragraph_texts:
         flat = " ".join(text.split())
         key = flat.casefold()
@@ -58,12 +74,21 @@ def furniture_reasons(paragraph_texts: list[str]) -> list[str | None]:
                     if pattern.search(flat):
                         reason = label
                         break
+                if reason is None and len(flat) < 250 and _COOKIES.search(flat):
+                    reason = "cookie banner"
                 if reason == "reference":
                     tail = "reference list"
         if reason is None and key in seen:
             reason = "repeated line"
-        if reason is None and BULLET.match(text) and len(flat) < 120:
+        bullet = bool(BULLET.match(text))
+        # a bullet item is a link list unless an article paragraph introduced the list, or it is a
+        # sentence (a Danish quote starts with a dash: "- Vi skal være klar, siger ministeren.")
+        if reason is None and bullet and len(flat) < 120 and not in_list and not _SENTENCE_END.search(flat):
             reason = "link list"
+        if reason is None and not bullet:
+            in_list = flat.endswith(":")
+        elif not bullet:
+            in_list = False
         seen.add(key)
         reasons.append(reason)
     # A short name printed twice in a row is an author line (and its avatar caption).
