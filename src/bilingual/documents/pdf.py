@@ -100,26 +100,37 @@ def _pdf_date(raw: str) -> str:
 
 
 def _page_lines(reader) -> list[_Line]:
-    """Every line of every page, top to bottom, with its height on the page and font size."""
+    """Every line of every page in pypdf's reading order, with its height on the page and font size.
+
+    The pieces pypdf hands its visitor make up its extracted text, spaces included, so they are
+    joined as they come and cut at its line breaks; a line's height is that of its first piece.
+    """
     lines: list[_Line] = []
     for number, page in enumerate(reader.pages, 1):
-        pieces: dict[float, list[tuple[float, str, float]]] = {}
+        page_lines: list[_Line] = []
+        current: list[str] = []
+        where: list[tuple[float, float]] = []  # (height, size) of the current line's first visible piece
 
-        def visit(text: str, cm, tm, font_dict, font_size, pieces=pieces) -> None:
-            if not text.strip():
-                return
-            # the text matrix times the current matrix: where the piece sits on the page
-            y = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            pieces.setdefault(round(y, 0), []).append((x, text, float(font_size or 0) * abs(tm[3] or 1)))
+        def end_line(page_lines=page_lines, current=current, where=where, number=number) -> None:
+            text = " ".join("".join(current).split())
+            if text:
+                y, size = where[0] if where else (0.0, 0.0)
+                page_lines.append(_Line(number, y, text, size))
+            current.clear()
+            where.clear()
+
+        def visit(text: str, cm, tm, font_dict, font_size, current=current, where=where, end_line=end_line) -> None:
+            for k, piece in enumerate(text.split("\n")):
+                if k:
+                    end_line()
+                if piece.strip() and not where:
+                    # the text matrix times the current matrix: where the piece sits on the page
+                    y = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
+                    where.append((y, float(font_size or 0) * abs(tm[3] or 1)))
+                current.append(piece)
 
         page.extract_text(visitor_text=visit)
-        page_lines = []
-        for y in sorted(pieces, reverse=True):
-            row = sorted(pieces[y], key=lambda piece: piece[0])
-            for text in "".join(piece[1] for piece in row).split("\n"):
-                if text.strip():
-                    page_lines.append(_Line(number, y, " ".join(text.split()), max(p[2] for p in row)))
+        end_line()
         for line in page_lines[:_EDGE_LINES]:
             line.edge = "top"
         for line in page_lines[-_EDGE_LINES:]:
