@@ -82,6 +82,7 @@ def test_a_page_without_article_text_is_one_line_and_stores_nothing(tmp_path):
 def test_html_is_known_by_its_content_too(tmp_path):
     assert is_html(b"<!DOCTYPE html><html><body></body></html>") and is_html(b"  <html lang='da'>")
     assert not is_html(b"Regeringen vil styrke forsvaret.") and is_html(b"", "x.HTM")
+    assert is_html(b'<?xml version="1.0"?>\n<!-- x -->\n<html xmlns="http://www.w3.org/1999/xhtml">')
     hidden = tmp_path / "artikel.txt"  # a page saved under a text name is still read as a page
     hidden.write_text(ARTICLE_HTML, encoding="utf-8")
     assert [p.text for p in load_document(hidden).paragraphs if not p.furniture] == ARTICLE_PARAGRAPHS
@@ -93,3 +94,11 @@ def test_a_menu_word_that_the_article_also_says_is_not_lost():
     assert merge_blocks(article, page) == [("Kultur", "navigation"), (article[0], None)]
     # an article paragraph the page never shows as one block still comes, in its place
     assert merge_blocks(["A a a.", "B b b."], [("B b b.", "x")]) == [("A a a.", None), ("B b b.", None)]
+
+
+def test_an_xhtml_page_with_an_xml_declaration(tmp_path):
+    page = tmp_path / "side.xhtml.html"
+    # no <meta charset>: the page is decoded as UTF-8 here, and its declaration must not stop the parser
+    body = ARTICLE_HTML.split("\n", 1)[1].replace('<meta charset="utf-8">', "")
+    page.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + body, encoding="utf-8")
+    assert [p.text for p in load_document(page).paragraphs if not p.furniture] == ARTICLE_PARAGRAPHS

@@ -17,7 +17,8 @@ from bilingual.documents.core import DocumentError, DocumentMeta
 
 HTML_SUFFIXES = (".html", ".htm")
 # The start of a file that is HTML whatever its name.
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
 # Elements whose text runs on inside a block; every other element starts a block of its own.
 _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "img", "kbd",
                      "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
@@ -61,6 +62,9 @@ def read_html(data: bytes | str, name: str, url: str = "") -> tuple[list[tuple[s
 
     # Bytes that declare their charset are left to the parsers; others are UTF-8, as the web mostly is.
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) and not _declared_charset(data) else data
+    if isinstance(text, str):
+        # lxml refuses a str that still declares its bytes' encoding (an XHTML page's <?xml ...?>)
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     extracted: Any
     try:
         extracted = trafilatura.bare_extraction(text, url=url or None, favor_precision=True, include_comments=False,
