@@ -162,7 +162,7 @@ def test_a_folder_stands_for_its_text_files(tmp_path, tiny_model):
     folder.mkdir()
     for seed in SEEDS:
         shutil.copy(seed, folder / seed.name)
-    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a text file: passed over in a folder
+    (folder / "notes.rtf").write_bytes(b"{\\rtf1 x}")  # not a kind read here: passed over in a folder
     db = tmp_path / "s.sqlite3"
     result = run("translate", folder, "--model", tiny_model, "--db", db)
     assert result.exit_code == 0, result.output
@@ -171,5 +171,5 @@ def test_a_folder_stands_for_its_text_files(tmp_path, tiny_model):
     empty.mkdir()
     for command in ("add", "translate"):
         refused = run(command, empty, "--db", tmp_path / "other.sqlite3")
-        assert refused.exit_code == 1 and "no .txt or .md file" in refused.output
+        assert refused.exit_code == 1 and "a folder with no document in it (no .txt, .md" in refused.output
     assert not (tmp_path / "other.sqlite3").exists()

@@ -34,9 +34,9 @@ def test_binary_and_empty_files_get_an_error_naming_the_file(tmp_path: Path):
     empty.write_text("  \n\n ")
     with pytest.raises(DocumentError, match="empty.md.*empty"):
         load_document(empty)
-    with pytest.raises(DocumentError, match="notes.pdf.*unsupported"):
-        (tmp_path / "notes.pdf").write_text("x")
-        load_document(tmp_path / "notes.pdf")
+    with pytest.raises(DocumentError, match="notes.rtf.*unsupported"):
+        (tmp_path / "notes.rtf").write_text("x")
+        load_document(tmp_path / "notes.rtf")
     with pytest.raises(DocumentError, match="missing.txt.*no such file"):
         load_document(tmp_path / "missing.txt")
 

@@ -323,6 +323,7 @@ def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
     derived = ["qa_warnings", "qa_messages", "post_edit_effort", "translation", "translation_origin"]
     start = COLUMNS.index("qa_warnings")
     assert list(rows[0]) == list(COLUMNS) and list(COLUMNS)[start : start + 5] == derived
+    assert {"document_url", "document_date", "document_author"} <= set(COLUMNS)
     assert (rows[1]["qa_warnings"], rows[1]["qa_messages"]) == ("number", "332,5 is not in the English")
     assert float(rows[1]["post_edit_effort"]) > 0
     assert (rows[2]["qa_warnings"], rows[2]["qa_messages"], rows[2]["post_edit_effort"]) == ("", "", "")

@@ -68,6 +68,11 @@ class ExportRecord:
     # Fact-check differences with the aligned English (``bilingual.factcheck``) and the verdict on each.
     discrepancies: tuple[str, ...] = ()
     discrepancy_verdicts: tuple[str, ...] = ()
+    # Where the Danish document came from and what it says about itself (empty where it does not say):
+    # the address it was fetched from, its own date and its author. Appended last, as the QA fields were.
+    document_url: str = ""
+    document_date: str = ""
+    document_author: str = ""
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ExportRecord))
@@ -160,6 +165,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
     runs: dict[int, str] = {}
     glossary = Glossary(store.terms())
     verdicts = store.discrepancy_verdicts()
+    metas = store.documents_meta(wanted)
     records = []
     for seg in danish:
         review = reviews.get(seg.text_hash)
@@ -175,6 +181,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
                 runs[bead.run_id] = alignment_signature_line(run["mode"], run["signature"]) if run else ""
             aligned = _aligned_fields(bead, by_id, docs, runs.get(bead.run_id or -1, ""))
         final = (review.final_text or "") if review else ""
+        meta = metas[seg.document_id]
         records.append(ExportRecord(
             id=seg.stable_id, document=seg.document, document_title=docs[seg.document_id].title,
             paragraph=seg.paragraph, index=seg.index, danish=seg.text, mt=mt or "", final=final, status=status,
@@ -187,6 +194,7 @@ def export_records(store: Store, document_ids: Sequence[int] | None = None,
             **qa_fields(seg.text, mt or "", final, status, glossary),
             **pair_findings(seg.text, counted_english(status, mt, final).text,
                             [by_id[i].text for i in (bead.target_segment_ids if bead else ()) if i in by_id], verdicts),
+            document_url=meta.url, document_date=meta.date, document_author=meta.author,
         ))
     return records
 

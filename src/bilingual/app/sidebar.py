@@ -9,9 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from bilingual.app.rows import LOW_SCORE, VIEWS, ReviewRow
-from bilingual.app.session import current_reviewer, open_store, session, translate_documents
-from bilingual.app.uploads import import_upload, upload_language
-from bilingual.documents import DocumentError
+from bilingual.app.session import current_reviewer, open_store, session
+from bilingual.app.uploads import document_forms
 from bilingual.formats import EXCEL_LABEL, FORMATS, write_records
 from bilingual.glossary import parse_glossary
 from bilingual.records import export_records
@@ -79,34 +78,8 @@ def sidebar_import(store: Store) -> None:
 
 
 def upload_form(store: Store) -> None:
-    """Upload .txt/.md files, each with its detected language to confirm, and import them."""
-    ss = session()
-    files = st.file_uploader("Upload .txt or .md files", type=["txt", "md"], accept_multiple_files=True,
-                             key=f"uploads_{ss['upload_round']}")
-    if not files:
-        return
-    languages: dict[str, str] = {}
-    for f in files:
-        try:
-            detected = upload_language(f.name, f.getvalue())
-        except (DocumentError, ValueError) as exc:
-            st.error(str(exc))
-            continue
-        languages[f.file_id] = st.selectbox(f"Language of {f.name}", list(LANGUAGES),
-                                            index=list(LANGUAGES).index(detected), key=f"lang_{f.file_id}",
-                                            format_func=lambda code: LANGUAGES[code])
-    if languages and st.button(f"Import {len(languages)} files", key=f"import_uploads_{ss['upload_round']}"):
-        danish = []
-        for f in files:
-            if f.file_id in languages:
-                doc_id, _created = import_upload(store, f.name, f.getvalue(), languages[f.file_id])
-                if languages[f.file_id] == "da":
-                    danish.append(doc_id)
-        translate_documents(store, danish)
-        ss["upload_round"] += 1
-        if danish:
-            ss["doc"] = danish[0]
-        st.rerun()
+    """Upload documents of any readable kind, or paste text, each with its detected language to confirm."""
+    document_forms(store)
 
 
 def sidebar_glossary(store: Store, count: int) -> None:

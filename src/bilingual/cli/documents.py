@@ -24,6 +24,35 @@ from bilingual.pipeline import OtherLanguage, TranslateReport
 from bilingual.settings import setting_value
 
 
+class InputType(click.ParamType):
+    """A document to read: an existing file or folder, or an address (checked when it is fetched)."""
+
+    name = "FILE|FOLDER|URL"
+
+    def convert(self, value, param, ctx):
+        """The value as given when it is an address or an existing path; a usage error otherwise."""
+        from bilingual.documents import looks_like_url
+
+        text = str(value)
+        if looks_like_url(text) or Path(text).exists() or Path(text).is_symlink():
+            return text
+        self.fail(f"{printable(text)!r} does not exist (give a file, a folder or an http(s) address)", param, ctx)
+
+
+INPUTS = InputType()
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+                              help="How long an address may take to answer (default 20).")
+
+
+def stored_line(store, doc_id: int, doc) -> str:
+    """``name: da, 12 sentences (3 page furniture), id 4``, with the address a fetched document came from."""
+    segments = store.segments(doc_id)
+    furniture = sum(1 for s in segments if s.furniture)
+    source = f", from {printable(doc.meta.url)}" if doc.meta.url else ""
+    return (f"{printable(doc.name)}: {doc.language}, {len(segments)} sentences ({furniture} page furniture)"
+            f"{source}, id {doc_id}")
+
+
 def other_language_line(found: OtherLanguage) -> str:
     """What becomes of a document's paragraphs in the other language, or a warning when --lang overrode them."""
     if found.stored:
@@ -39,7 +68,7 @@ def other_language_line(found: OtherLanguage) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("files", nargs=-1, required=True, type=INPUTS)
 @model_option
 @db_option
 @setting_option("batch_size", "--batch-size", type=click.IntRange(min=1))
@@ -51,17 +80,19 @@ def other_language_line(found: OtherLanguage) -> str:
 @click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
 @click.option("--out", type=click.File("w", encoding="utf-8"),
               help="Also write the translations as JSONL ('-' = stdout).")
+@timeout_option
 @fail_cleanly
 def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_size: int | None, beams: int | None,
               device: str | None, backend: str | None, quantize: bool | None, threads: int | None, lang: str | None,
-              out) -> None:
+              out, timeout: float | None) -> None:
     """Translate the Danish sentences of FILES into the store; English files are stored as they are.
 
-    A folder stands for its .txt and .md files. Reviewed translations and the MT cache are used
+    FILES are .txt, .md, .html, .pdf and .docx files, folders (their files of those kinds) and http(s)
+    addresses (fetched: a web page or a PDF). Reviewed translations and the MT cache are used
     first; only what is missing is translated, one committed batch at a time, so an interrupted
     run resumes where it stopped.
     """
-    from bilingual.documents import expand_inputs
+    from bilingual.documents import expand_inputs, fetch_timeout
     from bilingual.formats.jsonl import write_jsonl
     from bilingual.pipeline import translate_files
     from bilingual.records import export_records
@@ -83,7 +114,7 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
         for found in report.other_language:
             click.echo(other_language_line(found), err=True)
 
-    with open_store(db) as store:
+    with open_store(db) as store, fetch_timeout(timeout):
         report = translate_files(store, paths, make_translator, int(setting_value("batch_size", batch_size)),
                                  language=lang, progress_factory=progress if sys.stderr.isatty() else None,
                                  on_stored=stored)
@@ -93,24 +124,27 @@ def translate(files: tuple[str, ...], model: str | None, db: str | None, batch_s
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("files", nargs=-1, required=True, type=INPUTS)
 @click.option("--lang", type=click.Choice(["da", "en"]), help="Language of all FILES (default: detected per file).")
 @db_option
+@timeout_option
 @fail_cleanly
-def add(files: tuple[str, ...], lang: str | None, db: str | None) -> None:
-    """Store FILES (a folder: its .txt and .md files) and their sentences without translating them."""
-    from bilingual.documents import expand_inputs
+def add(files: tuple[str, ...], lang: str | None, db: str | None, timeout: float | None) -> None:
+    """Store FILES and their sentences without translating them.
+
+    FILES are .txt, .md, .html, .pdf and .docx files, folders (their files of those kinds) and http(s)
+    addresses. Every input is read and checked before any is stored.
+    """
+    from bilingual.documents import expand_inputs, fetch_timeout
     from bilingual.pipeline import add_documents, other_language
 
     paths = expand_inputs(files)
-    with open_store(db) as store:
+    with open_store(db) as store, fetch_timeout(timeout):
         for doc_id, doc in add_documents(store, paths, language=lang):
-            segments = store.segments(doc_id)
-            furniture = sum(1 for s in segments if s.furniture)
             found = other_language(store, doc_id, doc if lang else None)
             mixed = f", {found.phrase()}" if found and found.stored else ""
-            click.echo(f"{printable(doc.name)}: {doc.language}, {len(segments)} sentences ({furniture} page "
-                       f"furniture){mixed}, id {doc_id}")
+            click.echo(stored_line(store, doc_id, doc).replace(", id ", f"{mixed}, id ", 1) if mixed
+                       else stored_line(store, doc_id, doc))
             if found and not found.stored:
                 click.echo(other_language_line(found), err=True)
 
@@ -162,16 +196,29 @@ def furniture(document: str, leave_out: tuple[int, ...], keep: tuple[int, ...], 
 @click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--documents", "per_document", is_flag=True,
+              help="Also list each document with its address, date and author.")
 @fail_cleanly
-def stats(db: str | None, as_json: bool) -> None:
-    """Counts of the store: documents, segments, translated, reviewed."""
+def stats(db: str | None, as_json: bool, per_document: bool) -> None:
+    """Counts of the store: documents, segments, translated, reviewed, and documents with metadata."""
     with open_store(db, must_exist=True) as store:
-        counts = store.stats()
+        counts: dict = {**store.stats(), **store.metadata_stats()}
+        metas = store.documents_meta()
+        listed = [{"id": d.id, "name": d.name, "language": d.language, "title": d.title,
+                   "document_url": metas[d.id].url, "retrieved_at": metas[d.id].retrieved_at,
+                   "document_date": metas[d.id].date,
+                   "document_author": metas[d.id].author, "site": metas[d.id].site,
+                   "format": metas[d.id].source_format} for d in store.documents()] if per_document else []
     if as_json:
-        click.echo(json.dumps(counts))
-    else:
-        for k, v in counts.items():
-            click.echo(f"{k:>28}: {v}")
+        click.echo(json.dumps({**counts, "documents_list": listed} if per_document else counts, ensure_ascii=False))
+        return
+    for k, v in counts.items():
+        click.echo(f"{k:>28}: {v}")
+    for d in listed:
+        about = ", ".join(f"{key.removeprefix('document_')} {d[key]}" for key in
+                          ("document_url", "document_date", "document_author") if d[key])
+        click.echo(printable(f"{d['id']:>4}  {d['name']} ({d['language']}, {d['format']})"
+                             + (f": {about}" if about else "")))
 
 
 @click.command()

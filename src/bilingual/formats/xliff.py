@@ -36,6 +36,9 @@ QA_NOTE_PRIORITY = {"empty": 1, "identical": 2, "untranslated": 2, "number": 3, 
                     "length": 5}
 QA_NOTE_FROM = "bilingual-qa"
 _TITLE_NOTE = "Document title: "
+# The document's metadata, one header <note> each where it has any: (record field, the note's label).
+_DOCUMENT_NOTES = (("document_url", "Document address: "), ("document_date", "Document date: "),
+                   ("document_author", "Document author: "))
 _REJECTED_NOTE = "Rejected: "
 _ALIGNMENT_NOTE = re.compile(
     r"^Alignment score (?P<score>[^,]+), (?P<bead>\S*) bead, (?P<method>.*), (?P<status>[^,]*)$")
@@ -72,9 +75,11 @@ def write_xliff(records: Iterable[ExportRecord], out: TextIO, created: str | Non
     date = _xliff_date(created or utc_now())
     documents: dict[str, dict[int, list[ExportRecord]]] = {}
     titles: dict[str, str] = {}
+    firsts: dict[str, ExportRecord] = {}
     for record in records:
         documents.setdefault(record.document, {}).setdefault(record.paragraph, []).append(record)
         titles.setdefault(record.document, record.document_title)
+        firsts.setdefault(record.document, record)
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="{XLIFF_NS}">\n')
     if not documents:
         # the schema wants at least one <file>; an empty export still opens in a CAT tool
@@ -88,6 +93,10 @@ def write_xliff(records: Iterable[ExportRecord], out: TextIO, created: str | Non
                             close=True) + "\n")
         if titles.get(document):
             out.write("      " + element("note", {"from": "bilingual"}, _TITLE_NOTE + titles[document]) + "\n")
+        for name, label in _DOCUMENT_NOTES:
+            value = getattr(firsts[document], name) if document in firsts else ""
+            if value:
+                out.write("      " + element("note", {"from": "bilingual"}, label + value) + "\n")
         out.write("    </header>\n    <body>\n")
         for paragraph, units in paragraphs.items():
             out.write("      " + _open_tag("group", {"id": f"{document}:{paragraph}", "restype": "x-paragraph"}) + "\n")
@@ -178,9 +187,13 @@ def read_xliff_units(data: str | bytes, name: str = "") -> list[dict[str, Any]]:
     for file in (e for e in root.iter() if _local(e.tag) == "file"):
         header = next(iter(_children(file, "header")), None)
         title = ""
+        about = {name: "" for name, _ in _DOCUMENT_NOTES}
         for note in _children(header, "note") if header is not None else ():
             if (note.text or "").startswith(_TITLE_NOTE):
                 title = note.text[len(_TITLE_NOTE):]
+            for name, label in _DOCUMENT_NOTES:
+                if (note.text or "").startswith(label):
+                    about[name] = note.text[len(label):]
         for unit in (e for e in file.iter() if _local(e.tag) == "trans-unit"):
             extradata = dict(p.split("=", 1) for p in unit.get("extradata", "").split() if "=" in p)
             source = next(iter(_children(unit, "source")), None)
@@ -198,7 +211,7 @@ def read_xliff_units(data: str | bytes, name: str = "") -> list[dict[str, Any]]:
             notes = _children(unit, "note")
             units.append({
                 "number": len(units) + 1, "id": unit.get("id", ""), "document": file.get("original", ""),
-                "document_title": title, "text_hash": extradata.get("text_hash", ""),
+                "document_title": title, **about, "text_hash": extradata.get("text_hash", ""),
                 "review_version": extradata.get("review_version", ""), "approved": unit.get("approved") == "yes",
                 "danish": _inline_text(source) if source is not None else "",
                 "target": _inline_text(target) if target is not None else None,
@@ -234,6 +247,7 @@ def read_xliff(data: str | bytes) -> list[ExportRecord]:
         qa = [pair for pair in unit["qa"] if len(pair) == 2]
         records.append(record_from_row({
             "id": unit["id"], "document": unit["document"], "document_title": unit["document_title"],
+            **{name: unit[name] for name, _ in _DOCUMENT_NOTES},
             "paragraph": paragraph if paragraph.isdigit() else 0, "index": index if index.isdigit() else 0,
             "danish": unit["danish"], "mt": unit["mt"], "status": status,
             "final": (unit["target"] or "") if status in REVIEWED else "", "reason": unit["reason"],

@@ -19,6 +19,7 @@ from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
 from bilingual.store.discrepancies import DiscrepancyStore
+from bilingual.store.metadata import DocumentMetaStore
 from bilingual.store.schema import MIGRATIONS, connect
 from bilingual.store.types import (
     ALIGNMENT_STATUSES,
@@ -47,7 +48,7 @@ def _glossary_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class Store(DiscrepancyStore):
+class Store(DiscrepancyStore, DocumentMetaStore):
     """A connection to the SQLite store; creates and migrates the schema on open.
 
     Only a bilingual store (or, with ``create``, a new or empty file) is opened; every SQLite or file
@@ -126,6 +127,7 @@ class Store(DiscrepancyStore):
                 [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture, s.furniture,
                   s.language) for s in segments],
             )
+            self._write_document_meta(c, doc_id, doc.meta)
         assert doc_id is not None
         return doc_id, True
 

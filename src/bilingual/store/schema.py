@@ -169,6 +169,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX discrepancy_history_key ON discrepancy_history(key, version);
     """,
+    # 7: where a document came from and what it says about itself: the address it was fetched from and
+    # when, its own date, author and site (a web page's or a file's metadata), and the format it was read
+    # from; empty text for a document that does not say, as for every document stored before
+    """
+    ALTER TABLE documents ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN retrieved_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN published TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN site TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN source_format TEXT NOT NULL DEFAULT 'text';
+    """,
 ]
 
 # Tables every release had: a file holding them but no application id is a store of a release before ids.
