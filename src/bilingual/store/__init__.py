@@ -313,8 +313,11 @@ class Store(AlignmentsMixin):
     def translation_memory(self) -> list[Review]:
         """Every sentence a reviewer accepted or corrected, with its final text: the fuzzy-match memory."""
         rows = self.conn.execute(
-            f"SELECT * FROM reviews WHERE status IN ({','.join('?' * len(REVIEWED))}) AND final_text IS NOT NULL"
-            " AND final_text != '' ORDER BY updated_at, text_hash", REVIEWED
+            f"SELECT * FROM reviews r WHERE status IN ({','.join('?' * len(REVIEWED))}) AND final_text IS NOT NULL"
+            # Saves within one second come in the order they were made: by their history row.
+            " AND final_text != '' ORDER BY updated_at,"
+            " COALESCE((SELECT MAX(h.id) FROM review_history h WHERE h.text_hash = r.text_hash), 0), text_hash",
+            REVIEWED
         )
         return [Review(**dict(r)) for r in rows]
 
