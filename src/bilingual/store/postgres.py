@@ -180,6 +180,17 @@ class PgConnection:
             raise
         self.commit()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[PgConnection]:
+        """A read-only transaction whose reads all see the database as of its first one."""
+        if self.in_transaction:
+            self.commit()
+        self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            yield self
+        finally:
+            self.rollback()
+
     def commit(self) -> None:
         """Commit the transaction."""
         if self.in_transaction:
@@ -196,12 +207,6 @@ class PgConnection:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
-
-    def reset_ids(self, tables: Iterable[str]) -> None:
-        """After rows were copied in with their ids, let new rows of these tables get ids after them."""
-        for table in tables:
-            self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
-                         f" FROM {table}")
 
 
 def schema_shape(conn: PgConnection) -> dict[str, set[str]]:

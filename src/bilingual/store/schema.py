@@ -175,6 +175,39 @@ def expected_shape(version: int) -> dict[str, frozenset[str]]:
         return {table: frozenset(columns) for table, columns in schema_shape(conn).items()}
 
 
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of the newest schema: its columns in order, its primary key, and the tables it refers to."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    parents: frozenset[str]
+
+
+@functools.cache
+def newest_tables() -> tuple[TableSpec, ...]:
+    """Every table of the newest schema, each after the tables its foreign keys refer to."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for migration in MIGRATIONS:
+            conn.executescript(script_for(migration, SQLITE))
+        specs = {}
+        for table in sorted(schema_shape(conn)):
+            info = conn.execute(f'SELECT name, pk FROM pragma_table_info("{table}") ORDER BY cid').fetchall()
+            key = tuple(name for name, pk in sorted((r for r in info if r[1]), key=lambda r: r[1]))
+            parents = {r[0] for r in conn.execute(f'SELECT "table" FROM pragma_foreign_key_list("{table}")')}
+            specs[table] = TableSpec(table, tuple(r[0] for r in info), key or tuple(r[0] for r in info),
+                                     frozenset(parents - {table}))
+    ordered: list[TableSpec] = []
+    while len(ordered) < len(specs):
+        done = {t.name for t in ordered}
+        ready = [t for name, t in specs.items() if name not in done and t.parents <= done]
+        if not ready:
+            raise AssertionError(f"the foreign keys of {sorted(set(specs) - done)} refer to each other")
+        ordered += ready
+    return tuple(ordered)
+
+
 def _parts(shape: Mapping[str, Iterable[str]]) -> set[str]:
     """A shape as names: ``table`` for each table and ``table.column`` for each column."""
     return {*shape, *(f"{table}.{column}" for table, columns in shape.items() for column in columns)}

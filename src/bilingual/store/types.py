@@ -94,6 +94,9 @@ class Connection(Protocol):
     def transaction(self) -> AbstractContextManager[Connection]:
         """A write transaction holding the store's write lock from its start."""
 
+    def snapshot(self) -> AbstractContextManager[Connection]:
+        """A read-only transaction: every read in it sees the store as of one moment."""
+
     @property
     def in_transaction(self) -> bool:
         """Whether a transaction is open."""
@@ -132,6 +135,17 @@ class StoreConnection(sqlite3.Connection):
         self.execute("BEGIN IMMEDIATE")
         with self:
             yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[StoreConnection]:
+        """A read transaction: in WAL mode its reads see the store as of its first read, whatever commits."""
+        if self.in_transaction:
+            self.commit()
+        self.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.rollback()
 
     def guard(self, call: Callable[..., Any], *args: Any, retry: bool = False) -> Any:
         """``call(*args)``, with an SQLite error turned into a StoreError."""
