@@ -114,3 +114,14 @@ def test_binding_the_app_beyond_loopback_warns_that_it_has_no_login():
     for address in ("0.0.0.0", "192.168.1.20", "review.example.org"):
         warning = exposure_warning(address, 8501)
         assert warning and "no login" in warning and "reverse proxy" in warning and f"{address}:8501" in warning
+
+
+def test_the_review_app_shows_an_unreachable_team_store_as_one_error_line(pg_server, monkeypatch):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    url = pg_server.url("no_such_db").replace("bilingual@", "bilingual:secret@")
+    monkeypatch.setenv("BILINGUAL_DB", url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any("no database 'no_such_db'" in e.value and "secret" not in e.value for e in at.error)

@@ -30,7 +30,11 @@ class NoServer(RuntimeError):
 
 def binaries() -> Path:
     """The folder holding ``initdb`` and ``pg_ctl``: BILINGUAL_PG_BIN, else Debian's newest."""
-    for folder in [Path(os.environ["BILINGUAL_PG_BIN"])] if os.environ.get("BILINGUAL_PG_BIN") else SEARCHED:
+    if named := os.environ.get("BILINGUAL_PG_BIN"):
+        if (Path(named) / "initdb").is_file() and (Path(named) / "pg_ctl").is_file():
+            return Path(named)
+        raise NoServer(f"BILINGUAL_PG_BIN={named} holds no initdb and pg_ctl: point it at PostgreSQL's bin folder")
+    for folder in SEARCHED:
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
     found = shutil.which("pg_ctl")
