@@ -80,7 +80,9 @@ class Row(Sequence[Any]):
 
 def _rows(cursor: Any) -> Callable[[Sequence[Any]], Row]:
     names = [c.name for c in cursor.description or ()]
-    index = {name: i for i, name in reversed(list(enumerate(names)))}  # a repeated name reads its first column
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)  # a repeated name reads its first column, as sqlite3.Row does
     return lambda values: Row(values, index)
 
 
