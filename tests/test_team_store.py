@@ -125,3 +125,13 @@ def test_the_review_app_shows_an_unreachable_team_store_as_one_error_line(pg_ser
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert any("no database 'no_such_db'" in e.value and "secret" not in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("text", ["nul\x00 inside", "\ue000 the escape itself", "\ue000\x00\ue000\ue002",
+                                  "\ue000\ue001\x00", "noncharacter \ufffe\uffff"])
+def test_text_with_nul_comes_back_from_postgresql_as_it_was_stored(pg_db, text):
+    with Store(pg_db) as store:
+        store.save_review(text, text, "corrected", expected_version=0, reviewer=text)
+        stored = store.review(text_hash(text))
+        assert (stored.source_text, stored.final_text, stored.reviewer) == (text, text, text)
+        assert store.conn.execute("SELECT COUNT(*) FROM reviews WHERE final_text = ?", (text,)).fetchone()[0] == 1

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Loader
+from psycopg.types.string import TextLoader
 
 import bilingual.store.types as store_types
 from bilingual.store.dialect import POSTGRESQL, postgres_ddl, repair_pg, safe_url, to_pyformat
@@ -94,6 +95,34 @@ class _Number(Loader):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+# PostgreSQL's TEXT cannot hold NUL, which SQLite's can (a pasted control character in a final text). NUL is
+# written as the pair ESCAPE + "\ue002" and ESCAPE itself as ESCAPE + "\ue001" (a private-use character):
+# reversible, so every string comes back as it was stored and equal strings stay equal.
+_ESCAPE = "\ue000"
+
+
+def encode_text(value: Any) -> Any:
+    """A parameter as PostgreSQL can store it: NUL (and the escape character) escaped."""
+    if isinstance(value, str) and ("\x00" in value or _ESCAPE in value):
+        return value.replace(_ESCAPE, _ESCAPE + "\ue001").replace("\x00", _ESCAPE + "\ue002")
+    return value
+
+
+def decode_text(value: str) -> str:
+    """A stored string as it was given to ``encode_text``."""
+    if _ESCAPE not in value:
+        return value
+    return value.replace(_ESCAPE + "\ue002", "\x00").replace(_ESCAPE + "\ue001", _ESCAPE)
+
+
+class _Text(TextLoader):
+    """TEXT as the string that was stored (see ``encode_text``)."""
+
+    def load(self, data: Any) -> str:
+        value = super().load(data)
+        return decode_text(value if isinstance(value, str) else value.decode())
+
+
 class PgCursor:
     """A cursor of a PgConnection: its errors, while running or fetching, are StoreErrors naming the database."""
 
@@ -108,12 +137,12 @@ class PgCursor:
 
     def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
         """Run one statement (``?`` placeholders)."""
-        self._guard(self._cursor.execute, to_pyformat(sql), tuple(parameters))
+        self._guard(self._cursor.execute, to_pyformat(sql), tuple(map(encode_text, parameters)))
         return self
 
     def executemany(self, sql: str, parameters: Iterable[Any]) -> PgCursor:
         """Run one statement for each set of parameters."""
-        rows = [tuple(p) for p in parameters]
+        rows = [tuple(map(encode_text, p)) for p in parameters]
         if rows:
             self._guard(self._cursor.executemany, to_pyformat(sql), rows)
         return self
@@ -147,6 +176,7 @@ class PgConnection:
         except psycopg.Error as exc:
             raise StoreError(describe_pg(exc, url)) from exc
         self._conn.adapters.register_loader("numeric", _Number)
+        self._conn.adapters.register_loader("text", _Text)
         # A writer waits this long for the write lock, as SQLite waits for its busy timeout.
         self.execute(f"SET lock_timeout = {int(store_types.BUSY_TIMEOUT_S * 1000)}")
 
