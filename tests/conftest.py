@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny Marian model built from the seeds, and fresh SQLite stores."""
+"""Shared fixtures: a tiny Marian model built from the seeds, and fresh stores on both backends (an SQLite
+file, and a database on a throw-away PostgreSQL server started once per session)."""
 
 from __future__ import annotations
 
@@ -51,12 +52,41 @@ def ntrex():
         pytest.fail(str(exc))
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server (tests/support/postgres.py); a clear failure, never a skip, without one."""
+    from support.postgres import NoServer, running_server
+
+    try:
+        with running_server() as server:
+            yield server
+    except NoServer as exc:
+        pytest.fail(f"the PostgreSQL tests need a PostgreSQL server and none could be started: {exc}")
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path) -> str:
+    """Where a fresh, empty store goes, on each backend in turn: an SQLite file path or a new database's URL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
+    return str(tmp_path / "store.sqlite3")
+
+
 @pytest.fixture
-def store(tmp_path):
-    """A fresh store in a real SQLite file."""
+def pg_db(pg_server) -> str:
+    """The URL of a new, empty database on the throw-away PostgreSQL server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture
+def store(db):
+    """A fresh store on each backend in turn: a real SQLite file, a real PostgreSQL database."""
     from bilingual.store import Store
 
-    with Store(tmp_path / "store.sqlite3") as s:
+    with Store(db) as s:
         yield s
 
 

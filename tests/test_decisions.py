@@ -143,7 +143,7 @@ def test_align_files_and_the_translator_follow_the_same_rule(store, table):
     # Danish, only sentences with no English at all go to the model
     recorder = Recorder()
     danish = [seg.text for seg, *_ in rows]
-    texts, note = translations_for_alignment(danish, store.path, lambda: recorder)
+    texts, note = translations_for_alignment(danish, store.location, lambda: recorder)
     for (seg, *_), text in zip(rows, texts, strict=True):
         english, origin = want[seg.text_hash]
         if english is not None:
@@ -159,7 +159,7 @@ def test_align_files_and_the_translator_follow_the_same_rule(store, table):
     # without a cached MT for this translator is
     from bilingual.store import Store
 
-    with Store(store.path) as again:
+    with Store(store.location) as again:
         recorder = Recorder()
         translate_segments(again, segments_to_translate(again, [doc_id]), lambda: recorder)
     assert sorted(recorder.seen) == sorted(seg.text for seg, *_ in rows if want[seg.text_hash][1] != "review")

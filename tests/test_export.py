@@ -316,7 +316,7 @@ def test_qa_checks_run_once_per_record_not_per_format(qa_store, monkeypatch):
 
 def test_every_format_shows_the_qa_warnings(qa_store, tmp_path):
     for fmt in ("csv", "jsonl", "tmx"):
-        result = run("export", "--out", tmp_path / f"qa.{fmt}", "--db", qa_store.path)
+        result = run("export", "--out", tmp_path / f"qa.{fmt}", "--db", qa_store.location)
         assert result.exit_code == 0, result.output
 
     rows = list(csv.DictReader(io.StringIO((tmp_path / "qa.csv").read_text(encoding="utf-8"), newline="")))
@@ -486,12 +486,12 @@ def test_import_reviews_reports_a_sentence_that_changed_since_export(store, tmp_
     source.write_text("Første sætning om Mosul.\n\nAnden sætning om koalitionen.\n", encoding="utf-8")
     add_documents(store, [source], language="da")
     sheet = tmp_path / "notat.csv"
-    assert run("export", "--out", sheet, "--db", store.path).exit_code == 0
+    assert run("export", "--out", sheet, "--db", store.location).exit_code == 0
     source.write_text("Første sætning om Raqqa.\n\nAnden sætning om koalitionen.\n", encoding="utf-8")
     add_documents(store, [source], language="da")  # the file changed: its new version replaces the old
     edit_csv(sheet, {0: {"final": "First.", "status": "corrected"}, 1: {"final": "Second.", "status": "corrected"}},
              bom=False, blank_row=True)
-    result = run("import-reviews", sheet, "--db", store.path)
+    result = run("import-reviews", sheet, "--db", store.location)
     assert "1 applied, 0 skipped, 1 stale, 0 invalid" in result.stdout, result.output
     # the blank row a spreadsheet may leave is passed over, and row numbers still match the sheet
     assert "row 3 (notat.txt:0:0): stale: the Danish sentence changed" in result.output
@@ -501,19 +501,19 @@ def test_import_reviews_reports_a_sentence_that_changed_since_export(store, tmp_
 
 def test_import_reads_a_semicolon_windows_1252_sheet_and_dry_run_saves_nothing(seeded_db, tmp_path):
     store, sheet = seeded_db, tmp_path / "sheet.csv"
-    assert run("export", "--excel", "--out", sheet, "--db", store.path).exit_code == 0
+    assert run("export", "--excel", "--out", sheet, "--db", store.location).exit_code == 0
     edit_csv(sheet, {0: {"final": "'-æøå", "status": "corrected"}}, bom=False, delimiter=";", encoding="cp1252")
-    dry = run("import-reviews", sheet, "--excel", "--dry-run", "--db", store.path)
+    dry = run("import-reviews", sheet, "--excel", "--dry-run", "--db", store.location)
     assert dry.exit_code == 0 and "1 applied, 16 skipped" in dry.stdout and "dry run" in dry.stdout
     first = store.segments(language="da")[0]
     assert store.review(first.text_hash) is None
-    assert run("import-reviews", sheet, "--excel", "--db", store.path).exit_code == 0
+    assert run("import-reviews", sheet, "--excel", "--db", store.location).exit_code == 0
     assert store.review(first.text_hash).final_text == "-æøå"
 
 
 def test_import_ignores_edited_qa_columns(qa_store, tmp_path):
     store, sheet = qa_store, tmp_path / "qa.csv"
-    assert run("export", "--excel", "--out", sheet, "--db", store.path).exit_code == 0
+    assert run("export", "--excel", "--out", sheet, "--db", store.location).exit_code == 0
     edit_csv(sheet, {
         # only the derived cells changed: nothing to apply
         1: {"qa_warnings": "", "qa_messages": "looks fine to me", "post_edit_effort": "0"},
@@ -521,7 +521,7 @@ def test_import_ignores_edited_qa_columns(qa_store, tmp_path):
         # a real edit, with a QA cell that claims the new text is flagged
         3: {"final": "12 prizes were awarded in 2023.", "status": "corrected", "qa_warnings": "number"},
     })
-    result = run("import-reviews", sheet, "--db", store.path)
+    result = run("import-reviews", sheet, "--db", store.location)
     assert result.exit_code == 0, result.output
     assert "1 applied, 4 skipped, 0 stale, 0 invalid" in result.stdout
     fund = store.segments(language="da", include_furniture=False)[1]
@@ -537,7 +537,7 @@ def test_import_ignores_edited_qa_columns(qa_store, tmp_path):
 def test_import_rejects_a_file_that_is_not_an_export(store, tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("name,value\na,1\n", encoding="utf-8")
-    result = run("import-reviews", other, "--db", store.path)
+    result = run("import-reviews", other, "--db", store.location)
     assert result.exit_code == 1 and "text_hash" in result.output and "Traceback" not in result.output
     with pytest.raises(ValueError, match="review_version"):
         read_csv_rows("id,text_hash,status,final\n", required=("id", "review_version"))
@@ -557,12 +557,12 @@ def test_a_dry_run_sees_two_rows_of_one_sentence_as_the_real_import_does(store, 
                                      encoding="utf-8")
     add_documents(store, [tmp_path / "a.txt", tmp_path / "b.txt"], language="da")
     sheet = tmp_path / "both.csv"
-    assert run("export", "--out", sheet, "--db", store.path).exit_code == 0
+    assert run("export", "--out", sheet, "--db", store.location).exit_code == 0
     edit_csv(sheet, {0: {"final": "The minister met the coalition.", "status": "corrected"},
                      2: {"final": "The minister met the alliance.", "status": "corrected"},  # disagrees
                      3: {"final": "Another sentence in b.", "status": "corrected"}}, bom=False)
-    dry = run("import-reviews", sheet, "--db", store.path, "--dry-run")
-    real = run("import-reviews", sheet, "--db", store.path)
+    dry = run("import-reviews", sheet, "--db", store.location, "--dry-run")
+    real = run("import-reviews", sheet, "--db", store.location)
     for result in (dry, real):
         assert "2 applied, 1 skipped, 1 stale, 0 invalid" in result.stdout, result.output
         assert "row 4 (b.txt:0:0): stale: row 2 of this file already changes this sentence" in result.output
@@ -570,9 +570,9 @@ def test_a_dry_run_sees_two_rows_of_one_sentence_as_the_real_import_does(store, 
 
     # Two rows that agree: the second is simply already done, in both modes.
     agreed = tmp_path / "agreed.csv"
-    assert run("export", "--out", agreed, "--db", store.path).exit_code == 0
+    assert run("export", "--out", agreed, "--db", store.location).exit_code == 0
     edit_csv(agreed, {0: {"final": "Met.", "status": "corrected"}, 2: {"final": "Met.", "status": "corrected"}},
              bom=False)
     for flag in (["--dry-run"], []):
-        result = run("import-reviews", agreed, "--db", store.path, *flag)
+        result = run("import-reviews", agreed, "--db", store.location, *flag)
         assert "1 applied, 3 skipped, 0 stale, 0 invalid" in result.stdout, result.output

@@ -312,7 +312,7 @@ def test_importing_the_same_terms_twice_adds_nothing_and_remove_drops_every_entr
     assert store.add_terms([Term("Forsvarsministeriet", ("Danish Ministry of Defence",))], source="by hand") == 1
     terms = store.terms()
     assert terms[:3] == EXPECTED and [t.source for t in terms] == ["terms.csv"] * 3 + ["by hand"]
-    with Store(store.path) as reopened:
+    with Store(store.location) as reopened:
         assert reopened.terms() == terms
     assert store.remove_term("FORSVARSMINISTERIET") == 2
     assert store.remove_term("Forsvarsministeriet") == 0

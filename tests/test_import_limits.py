@@ -82,7 +82,7 @@ def test_a_cell_over_128_kib_is_imported(small, tmp_path):
     store, segments = small
     long_text = "A long corrected sentence. " * 6000  # 162,000 characters: over the csv module's default limit
     sheet = sheet_with(store, tmp_path / "long.csv", "final", {0: long_text})
-    result = run("import-reviews", sheet, "--db", store.path)
+    result = run("import-reviews", sheet, "--db", store.location)
     assert result.exit_code == 0, result.output
     assert "1 applied, 2 skipped, 0 stale, 0 invalid" in result.stdout
     assert store.review(segments[0].text_hash).final_text == long_text.strip()
@@ -91,7 +91,7 @@ def test_a_cell_over_128_kib_is_imported(small, tmp_path):
 def test_a_cell_over_the_limit_is_one_line_naming_the_file_and_row_and_nothing_is_applied(small, tmp_path):
     store, segments = small
     sheet = sheet_with(store, tmp_path / "huge.csv", "final", {0: "fine", 1: "x" * (CSV_CELL_LIMIT + 1)})
-    result = run_process("import-reviews", sheet, "--db", store.path)
+    result = run_process("import-reviews", sheet, "--db", store.location)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -116,7 +116,7 @@ def test_the_glossary_reader_shares_the_cell_limit(tmp_path):
 def test_a_control_character_in_an_edited_cell_makes_the_row_invalid(small, tmp_path, character):
     store, segments = small
     sheet = sheet_with(store, tmp_path / "nul.csv", "final", {0: f"Fixed{character} text.", 1: "Fine."})
-    result = run("import-reviews", sheet, "--db", store.path)
+    result = run("import-reviews", sheet, "--db", store.location)
     assert result.exit_code == 0, result.output
     assert "1 applied, 1 skipped, 0 stale, 1 invalid" in result.stdout
     shown = f"U+{ord(character):04X}"
@@ -170,8 +170,8 @@ def test_an_untouched_xliff_export_through_the_command_changes_nothing(small, tm
     store, segments = small
     store.save_review(segments[1].text, "Fixed\x07 text.", "corrected", expected_version=0, reviewer="ann")
     out = tmp_path / "out.xlf"
-    assert run("export", "--out", out, "--db", store.path).exit_code == 0
-    result = run("import-reviews", out, "--db", store.path)
+    assert run("export", "--out", out, "--db", store.location).exit_code == 0
+    result = run("import-reviews", out, "--db", store.location)
     assert result.exit_code == 0, result.output
     assert "0 applied, 3 skipped, 0 stale, 0 invalid" in result.stdout
     assert store.review(segments[1].text_hash).version == 1
@@ -199,7 +199,7 @@ def test_a_file_that_is_not_an_export_is_one_line_naming_it(small, tmp_path, nam
     store, segments = small
     path = tmp_path / name
     path.write_bytes(content)
-    result = run("import-reviews", path, "--db", store.path)
+    result = run("import-reviews", path, "--db", store.location)
     assert result.exit_code == 1 and "Traceback" not in result.output
     (line,) = result.output.strip().splitlines()
     assert line.startswith(f"Error: {path}: ") and says in line, line

@@ -297,26 +297,26 @@ def test_seed_files_and_uploads(store, tmp_path):
         upload_language("z.txt", b"\x00\x01binary")
 
 
-def test_reviewers_in_separate_processes_never_both_win(tmp_path):
+RACE_REVIEWERS, RACE_SENTENCES, RACE_ROUNDS = ("a", "b", "c", "d"), 30, 10
+
+
+def race(db: str, folder, count: int = RACE_SENTENCES, rounds: int = RACE_ROUNDS) -> list[dict[str, int]]:
+    """Four reviewer processes (tests/race_worker.py) saving the same sentences at once; their tallies."""
+    import json
     import os
     import subprocess
     import sys
     import time
     from pathlib import Path
 
-    from bilingual.segment import text_hash
-    from bilingual.store import Store
-
-    db, count, gate = tmp_path / "race.sqlite3", 30, tmp_path / "gate"
-    Store(db).close()
+    gate = folder / "gate"
     worker = Path(__file__).with_name("race_worker.py")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    names = ("a", "b", "c")
-    procs = [subprocess.Popen([sys.executable, str(worker), str(db), name, str(count), str(gate)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
+    procs = [subprocess.Popen([sys.executable, str(worker), db, name, str(count), str(rounds), str(gate)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in RACE_REVIEWERS]
     try:
         deadline = time.monotonic() + 120
-        while not all(Path(f"{gate}.{name}.ready").exists() for name in names):
+        while not all(Path(f"{gate}.{name}.ready").exists() for name in RACE_REVIEWERS):
             if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
                 break  # a reviewer died or hangs: the return codes and stderr below say which
             time.sleep(0.01)
@@ -326,11 +326,41 @@ def test_reviewers_in_separate_processes_never_both_win(tmp_path):
         if not gate.exists():
             for p in procs:
                 p.kill()
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(err for _, err in outputs)
-    assert sum(int(out) for out, _ in outputs) == count  # each sentence saved once, from version 0
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(procs), "\n".join(err for _, err in outputs)
+    return [json.loads(out) for out, _ in outputs]
+
+
+def test_reviewers_in_separate_processes_never_both_win(db, tmp_path):
+    from collections import Counter
+
+    from bilingual.segment import text_hash
+    from bilingual.store import Store
+
+    Store(db).close()
+    tallies = race(db, tmp_path)
+    # From version 0 exactly one reviewer wins each sentence; the other three are refused.
+    assert sum(t["first_saved"] for t in tallies) == RACE_SENTENCES
+    assert sum(t["first_stale"] for t in tallies) == (len(RACE_REVIEWERS) - 1) * RACE_SENTENCES
+    # On top of the current version: every attempt is a save or a refusal, and every save is in the history.
+    attempted = sum(t["attempted"] for t in tallies)
+    assert attempted == len(RACE_REVIEWERS) * RACE_SENTENCES * RACE_ROUNDS
+    assert sum(t["saved"] + t["stale"] for t in tallies) == attempted
     with Store(db) as store:
-        assert all(len(store.review_history(text_hash(f"Sætning nummer {k}."))) == 1 for k in range(count))
+        histories = [store.review_history(text_hash(f"Sætning nummer {k}.")) for k in range(RACE_SENTENCES)]
+        finals = [store.review(text_hash(f"Sætning nummer {k}.")) for k in range(RACE_SENTENCES)]
+    saved = RACE_SENTENCES + sum(t["saved"] for t in tallies)
+    assert sum(len(h) for h in histories) == saved  # none lost
+    for history, final in zip(histories, finals, strict=True):
+        assert [h.version for h in history] == list(range(1, len(history) + 1))  # no version saved twice
+        assert (final.version, final.final_text) == (history[-1].version, history[-1].final_text)
+    by_reviewer = Counter(h.reviewer for history in histories for h in history)
+    assert by_reviewer == {name: t["first_saved"] + t["saved"] for name, t in zip(RACE_REVIEWERS, tallies,
+                                                                                   strict=True)}
+    refused = sum(t["first_stale"] + t["stale"] for t in tallies)
+    backend = "postgresql" if "://" in db else "sqlite"
+    print(f"race on {backend}: {attempted + len(RACE_REVIEWERS) * RACE_SENTENCES} saves attempted, {saved} history "
+          f"rows, {refused} stale saves refused")
 
 
 def test_diff_markdown_marks_changed_words_and_keeps_the_rest_literal():

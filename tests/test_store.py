@@ -5,7 +5,7 @@ from conftest import DANISH_SEED
 
 from bilingual.documents import load_document
 from bilingual.segment import segment_document, text_hash
-from bilingual.store import MIGRATIONS, StaleReviewError, Store
+from bilingual.store import MIGRATIONS, StaleReviewError, Store, StoreError
 
 
 def add_seed(store: Store) -> int:
@@ -118,8 +118,8 @@ def test_a_version_1_store_is_upgraded_in_place_and_keeps_its_reviews(tmp_path):
         assert store.drafts([text_hash("Hej.")])[text_hash("Hej.")].text == "Hi"
 
 
-def test_drafts_are_kept_per_reviewer_and_dropped_by_that_reviewers_save(tmp_path):
-    path, h = tmp_path / "d.sqlite3", text_hash("Hej.")
+def test_drafts_are_kept_per_reviewer_and_dropped_by_that_reviewers_save(db):
+    path, h = db, text_hash("Hej.")
     with Store(path) as store:
         store.save_draft("Hej.", "Hell", base_version=0, reviewer="ana")
         store.save_draft("Hej.", "Hello", base_version=0, reviewer="ana")  # replaces, never piles up
@@ -143,11 +143,11 @@ def test_translation_memory_holds_accepted_and_corrected_sentences_only(store):
     assert sorted(r.source_text for r in store.translation_memory()) == ["Farvel.", "Hej."]
 
 
-def test_a_reviewer_overrules_the_furniture_detector_per_paragraph(tmp_path):
+def test_a_reviewer_overrules_the_furniture_detector_per_paragraph(db):
     from conftest import SEEDS
 
     english = next(p for p in SEEDS if p.name.startswith("004_"))
-    path = tmp_path / "f.sqlite3"
+    path = db
     with Store(path) as store:
         doc = load_document(english)
         doc_id, _ = store.add_document(doc, segment_document(doc))
@@ -184,3 +184,75 @@ def test_leaving_out_a_paragraph_drops_the_machine_alignments_that_touch_it(stor
     store.set_furniture(doc_id, [first.paragraph], furniture=True)
     left = {(a.source_segment_ids, a.target_segment_ids, a.status) for a in store.alignments(doc_id)}
     assert left == {((other.id,), (101,), "machine"), ((first.id,), (102,), "accepted")}
+
+
+# -- the team store on PostgreSQL
+
+
+def test_a_postgresql_store_records_its_version_in_a_table_and_migrates_once(pg_db):
+    import psycopg
+
+    with Store(pg_db) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.conn.dialect == "postgresql"
+    with Store(pg_db) as again:
+        assert again.schema_version == len(MIGRATIONS)
+    with psycopg.connect(pg_db) as conn:
+        assert conn.execute("SELECT application_id, version FROM bilingual_schema").fetchall() == [
+            (0x42494C47, len(MIGRATIONS))]
+        types = dict(conn.execute("SELECT column_name, data_type FROM information_schema.columns"
+                                  " WHERE table_name = 'alignments'").fetchall())
+        assert types["id"] == "bigint" and types["score"] == "double precision"  # a score keeps every digit
+
+
+def test_a_postgresql_store_of_a_newer_version_is_refused(pg_db):
+    import psycopg
+
+    Store(pg_db).close()
+    with psycopg.connect(pg_db) as conn:
+        conn.execute("UPDATE bilingual_schema SET version = version + 1")
+    with pytest.raises(RuntimeError, match="newer than this bilingual"):
+        Store(pg_db)
+
+
+def test_a_database_of_another_application_is_never_written(pg_db):
+    import psycopg
+
+    with psycopg.connect(pg_db) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    with pytest.raises(StoreError, match="another application .*tables: invoices"):
+        Store(pg_db)
+    with psycopg.connect(pg_db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables"
+                                             " WHERE table_schema = 'public'")}
+    assert tables == {"invoices"}
+
+
+def test_an_empty_database_is_a_store_only_when_one_may_be_made(pg_db):
+    with pytest.raises(StoreError, match="empty database, not a store"):
+        Store(pg_db, create=False)
+    Store(pg_db).close()
+    Store(pg_db, create=False).close()
+
+
+def test_an_unreachable_server_or_database_is_one_line_without_the_password(pg_server):
+    missing = pg_server.url("no_such_db").replace("bilingual@", "bilingual:secret@")
+    with pytest.raises(StoreError) as gone:
+        Store(missing)
+    assert "no database 'no_such_db'" in str(gone.value) and "secret" not in str(gone.value)
+    assert "\n" not in str(gone.value)
+    with pytest.raises(StoreError, match="cannot reach the store"):
+        Store("postgresql://nobody@127.0.0.1:1/db")
+
+
+def test_a_write_waiting_too_long_for_the_lock_is_one_clear_line(pg_db, monkeypatch):
+    from bilingual.store import types as store_types
+
+    Store(pg_db).close()
+    monkeypatch.setattr(store_types, "BUSY_TIMEOUT_S", 0.2)
+    with Store(pg_db) as holder, Store(pg_db) as waiter:
+        with holder.transaction():
+            with pytest.raises(StoreError, match="stayed locked by another writer"):
+                waiter.save_review("Hej.", "Hello.", "accepted", expected_version=0)
+        waiter.save_review("Hej.", "Hello.", "accepted", expected_version=0)  # free again once committed
+        assert holder.review(text_hash("Hej.")).version == 1

@@ -418,7 +418,7 @@ print(repr(results))
 """
 
 
-def race(tmp_path: Path, db: Path, texts: list[str], count: int) -> list[list[tuple[int, bool]]]:
+def race(tmp_path: Path, db: Path | str, texts: list[str], count: int) -> list[list[tuple[int, bool]]]:
     """Start one process per text; all open the store and add their document ``count`` times at once."""
     gate = tmp_path / "gate"
     procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(db), f"p{k}", str(gate), str(count), text],
@@ -434,8 +434,8 @@ def race(tmp_path: Path, db: Path, texts: list[str], count: int) -> list[list[tu
     return results
 
 
-def test_processes_creating_one_new_store_at_once_all_succeed(tmp_path):
-    db = tmp_path / "new.sqlite3"
+def test_processes_creating_one_new_store_at_once_all_succeed(tmp_path, db):
+    # On either backend: an SQLite file that is not there yet, an empty PostgreSQL database.
     texts = [f"Dokument nummer {k} handler om emne {k}." for k in range(8)]
     results = race(tmp_path, db, texts, 1)
     assert all(created for [(_, created)] in results)
@@ -444,8 +444,7 @@ def test_processes_creating_one_new_store_at_once_all_succeed(tmp_path):
         assert len(store.documents()) == 8
 
 
-def test_processes_adding_the_same_content_at_once_store_it_once(tmp_path):
-    db = tmp_path / "s.sqlite3"
+def test_processes_adding_the_same_content_at_once_store_it_once(tmp_path, db):
     Store(db).close()
     results = race(tmp_path, db, ["Det samme dokument, tilføjet af alle på én gang."] * 8, 5)
     ids = {doc_id for run_ in results for doc_id, _ in run_}

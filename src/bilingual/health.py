@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bilingual.settings import SETTINGS, setting_value
-from bilingual.store import Store
+from bilingual.store.dialect import is_url, safe_url
+from bilingual.store.inspect import integrity_messages, open_read_only, read_only_store, team_store_state
 from bilingual.store.schema import APPLICATION_ID, MIGRATIONS, expected_shape, read_state, state_problem
-from bilingual.store.types import repair
+from bilingual.store.types import StoreError, repair
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 LOW_DISK = 200 * 2**20  # below this a translate or export run can fail half-way
@@ -62,20 +63,10 @@ def human_size(n: float) -> str:
 # -- the store
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a store file that never writes to it nor creates files beside it."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    # Read-only in WAL mode still creates -wal and -shm files when there are none. With none there, no
-    # connection is open and the main file holds every commit, so it can be read as immutable.
-    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm")):
-        uri += "&immutable=1"
-    conn = sqlite3.connect(uri, uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def check_store(path: str | Path) -> list[Check]:
     """The store file: there, a bilingual store, intact, of the newest schema; its counts and WAL."""
+    if is_url(path):
+        return check_team_store(str(path))
     path = Path(path)
     where = f"--db {path}"
     if str(path) == ":memory:":
@@ -122,7 +113,7 @@ def _store_checks(conn: sqlite3.Connection, path: Path) -> list[Check]:
     identity = application_check(state.application_id, sorted(state.shape))
     if identity.status == PROBLEM:
         return [identity]
-    integrity = integrity_check([r[0] for r in conn.execute("PRAGMA integrity_check(20)")], path)
+    integrity = integrity_check(integrity_messages(conn), path)
     missing = missing_parts(state.shape, state.version)
     refused = state_problem(state, path, create=False)
     if refused and not missing and state.version <= len(MIGRATIONS):
@@ -133,7 +124,30 @@ def _store_checks(conn: sqlite3.Connection, path: Path) -> list[Check]:
         schema = schema_check(state.version, len(MIGRATIONS), missing, path)
     checks = [identity, integrity, schema]
     if schema.status == OK and integrity.status == OK:
-        checks.append(contents_check(_read_only_store(conn, path).stats()))
+        checks.append(contents_check(read_only_store(conn, path).stats()))
+    return checks
+
+
+def check_team_store(url: str) -> list[Check]:
+    """A PostgreSQL store: reachable, a bilingual store of the newest schema; its counts (read-only)."""
+    try:
+        state, counts = team_store_state(url)
+    except StoreError as exc:
+        detail, _, fix = str(exc).partition(": check")
+        return [Check("store", PROBLEM, detail, f"check{fix}" if fix else "see docs/team.md")]
+    checks = [Check("store", OK, f"{safe_url(url)} (PostgreSQL)")]
+    if problem := state_problem(state, url, create=False):
+        detail, _, fix = problem.partition(": ")
+        return [*checks, Check("schema", PROBLEM, detail, fix)]
+    newest = len(MIGRATIONS)
+    if state.version < newest:
+        checks.append(Check("schema", PROBLEM, f"version {state.version}, the newest is {newest}",
+                            "upgrade it: back it up with pg_dump (docs/team.md), then the next command that opens "
+                            f"it (such as `bilingual stats --db {safe_url(url)}`) migrates it in one transaction"))
+    else:
+        checks.append(Check("schema", OK, f"version {state.version} (the newest)"))
+    if counts is not None:
+        checks.append(contents_check(counts))
     return checks
 
 
@@ -198,13 +212,6 @@ def contents_check(counts: dict[str, int]) -> Check:
                  f"{counts['english documents']} English), {counts['segments']} sentences, "
                  f"{counts['translated']} of {counts['danish segments']} Danish sentences translated, "
                  f"{counts['reviewed']} reviewed, {counts['alignments']} alignments")
-
-
-def _read_only_store(conn: sqlite3.Connection, path: Path) -> Store:
-    # Store() migrates the file it opens; doctor must not write, so it runs Store's queries on its read-only connection.
-    store = Store.__new__(Store)
-    store.conn, store.path = conn, path
-    return store
 
 
 def wal_check(path: Path, *, large: int = LARGE_WAL) -> Check:
@@ -413,12 +420,13 @@ def threads_check(threads: int, cores: int, source: str) -> Check:
 def run_checks(db: str | Path | None = None, model: str | None = None, embedder: str | None = None, *,
                load: bool = False) -> list[Check]:
     """Every check, in the order doctor prints them; a check that itself fails is reported as a problem."""
-    path = Path(str(setting_value("db", db)))
+    location = str(setting_value("db", db))
+    path = Path(location)
     groups: list[tuple[str, Callable[[], list[Check]]]] = [
-        ("store", lambda: check_store(path)),
+        ("store", lambda: check_store(location)),
         ("model", lambda: check_model(model, load=load)),
         ("embedder", lambda: check_embedder(embedder)),
-        ("disk", lambda: check_disk(path) if str(path) != ":memory:" else []),
+        ("disk", lambda: check_disk(path) if location != ":memory:" and not is_url(location) else []),
         ("threads", check_threads),
     ]
     checks: list[Check] = []

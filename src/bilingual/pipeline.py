@@ -24,6 +24,7 @@ from bilingual.documents import (
 )
 from bilingual.segment import Segment, segment_document, text_hash
 from bilingual.store import Store, StoredDocument, StoredSegment
+from bilingual.store.dialect import is_url
 from bilingual.textio import normalise_newlines, text_lines
 from bilingual.translate import ModelNotFoundError, Translator, translator_key
 
@@ -367,7 +368,7 @@ def translations_for_alignment(texts: Sequence[str], db: str | Path | None,
     """
     out: list[str | None] = [None] * len(texts)
     notes = []
-    if db is not None and Path(db).is_file() and texts:
+    if db is not None and (is_url(db) or Path(db).is_file()) and texts:
         with Store(db, create=False) as store:
             hashes = [text_hash(t) for t in texts]
             stored = english_in_store(store, hashes)

@@ -35,7 +35,8 @@ SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
         Setting("db", "cache/bilingual.sqlite3", "BILINGUAL_DB",
-                "SQLite store (translation memory, reviews, alignments)."),
+                "The store (translation memory, reviews, alignments): an SQLite file, or "
+                "postgresql://USER@HOST[:PORT]/DB for a team."),
         Setting("model", DEFAULT_MODEL, "BILINGUAL_MODEL", "Marian model: hub id or local folder."),
         Setting("revision", None, "BILINGUAL_MODEL_REVISION", "Model revision (branch, tag or commit) on the hub."),
         Setting("batch_size", 16, "BILINGUAL_BATCH_SIZE", "Sentences per translation batch.", int),

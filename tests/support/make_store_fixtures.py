@@ -16,6 +16,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bilingual.segment import text_hash
+from bilingual.store.dialect import SQLITE, script_for
 from bilingual.store.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +43,8 @@ def build(version: int, path: Path) -> Path:
     path.unlink(missing_ok=True)
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA journal_mode = WAL")
-        for script in MIGRATIONS[:version]:
-            conn.executescript(script)
+        for migration in MIGRATIONS[:version]:
+            conn.executescript(script_for(migration, SQLITE))
         conn.execute(f"PRAGMA user_version = {version}")
         fill(conn, version)
         conn.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import subprocess
@@ -20,6 +21,18 @@ def app_command(script: str | Path, port: int, address: str = "127.0.0.1") -> li
     return [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
             "--server.address", address, "--server.fileWatcherType", "none", "--server.headless", "true",
             "--browser.gatherUsageStats", "false"]
+
+
+def exposure_warning(address: str, port: int) -> str | None:
+    """The warning for binding the app beyond this machine (it has no login), or None on a loopback address."""
+    try:
+        loopback = address == "localhost" or ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may well be reachable from other machines
+        loopback = False
+    if loopback:
+        return None
+    return (f"warning: the review app has no login: anyone who can reach {address}:{port} can read and change the "
+            "store. Put it behind a reverse proxy with authentication (docs/team.md) and bind it to 127.0.0.1.")
 
 
 def free_port() -> int:

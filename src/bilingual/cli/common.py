@@ -16,6 +16,7 @@ from bilingual.documents import DocumentError
 from bilingual.pipeline import pick_documents
 from bilingual.settings import SETTINGS, setting_value
 from bilingual.store import Store, StoredDocument
+from bilingual.store.dialect import is_url
 from bilingual.translate import ModelNotFoundError
 
 ALIGN_MODES = click.Choice(["auto", "parallel", "comparable"])
@@ -60,7 +61,7 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
 def open_store(db: str | None, must_exist: bool = False) -> Store:
     """The store at ``--db`` / ``BILINGUAL_DB``; with ``must_exist``, a missing file is an error, not a new store."""
     path = str(setting_value("db", db))
-    if must_exist and path != ":memory:" and not Path(path).is_file():
+    if must_exist and path != ":memory:" and not is_url(path) and not Path(path).is_file():
         # A mistyped path would otherwise answer with an empty new store and leave a stray file behind.
         raise click.ClickException(f"no store at {path}: add documents with `bilingual add` or `bilingual translate` "
                                    "first, or point --db / BILINGUAL_DB at your store")

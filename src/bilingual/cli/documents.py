@@ -225,13 +225,17 @@ def stats(db: str | None, as_json: bool, per_document: bool) -> None:
 @db_option
 @model_option
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
-@click.option("--address", default="127.0.0.1", show_default=True, help="Interface to bind to.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Interface to bind to; the app has no login, so anything but loopback prints a warning.")
 def review(db: str | None, model: str | None, port: int, address: str) -> None:
-    """Open the review app (Streamlit) on the store."""
+    """Open the review app (Streamlit) on the store: an SQLite file or a team's postgresql:// database."""
     env = dict(os.environ, BILINGUAL_DB=str(setting_value("db", db)))
     if model:
         env["BILINGUAL_MODEL"] = model
-    from bilingual.app.server import PACKAGED_SCRIPT, app_command
+    from bilingual.app.server import PACKAGED_SCRIPT, app_command, exposure_warning
+
+    if warning := exposure_warning(address, port):
+        click.echo(warning, err=True)
 
     script = Path.cwd() / "app.py"
     raise SystemExit(subprocess.call(app_command(script if script.is_file() else PACKAGED_SCRIPT, port, address),

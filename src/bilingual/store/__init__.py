@@ -1,16 +1,16 @@
-"""The one SQLite store: documents, segments, the MT cache, reviews with history, alignments.
+"""The one store: documents, segments, the MT cache, reviews with history, alignments, glossary.
 
-All SQL of the project lives in this package. The schema is versioned with
-``PRAGMA user_version`` and upgraded by the ordered migrations in ``bilingual.store.schema``;
-the rows come back as the dataclasses of ``bilingual.store.types``.
+All SQL of the project lives in this package, written once for both databases: an SQLite file (the
+default) or, for a team, a PostgreSQL database (``--db postgresql://USER@HOST/DB``, ``store.postgres``).
+The schema is upgraded by the ordered migrations in ``bilingual.store.schema``; the rows come back as
+the dataclasses of ``bilingual.store.types``. Store methods use only ``self.conn`` (a
+``types.Connection``: ``?`` placeholders, rows by name) and ``self.transaction()``.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from bilingual.decisions import REVIEWED
 from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
+from bilingual.store.alignments import AlignmentsMixin
+from bilingual.store.dialect import is_url, safe_url
 from bilingual.store.discrepancies import DiscrepancyStore
 from bilingual.store.metadata import DocumentMetaStore
 from bilingual.store.schema import MIGRATIONS, connect
@@ -25,6 +27,7 @@ from bilingual.store.types import (
     ALIGNMENT_STATUSES,
     FURNITURE_BY_REVIEWER,
     REVIEW_STATUSES,
+    Connection,
     Draft,
     Review,
     StaleReviewError,
@@ -48,16 +51,30 @@ def _glossary_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class Store(DiscrepancyStore, DocumentMetaStore):
-    """A connection to the SQLite store; creates and migrates the schema on open.
+class Store(AlignmentsMixin, DiscrepancyStore, DocumentMetaStore):
+    """A connection to the store; creates and migrates the schema on open.
 
-    Only a bilingual store (or, with ``create``, a new or empty file) is opened; every SQLite or file
-    error on it, then and later, is a one-line ``StoreError`` naming the file and what to do.
+    ``path`` is an SQLite file or a ``postgresql://`` URL. Only a bilingual store (or, with ``create``, a
+    new file or empty database) is opened; every database or file error on it, then and later, is a
+    one-line ``StoreError`` naming the store and what to do.
     """
 
     def __init__(self, path: str | Path, *, create: bool = True):
-        self.path = Path(path)
-        self.conn: sqlite3.Connection = connect(self.path, create=create)
+        self.location = str(path)
+        self.path: Path | None = None  # the file of an SQLite store
+        self.conn: Connection
+        if is_url(self.location):
+            from bilingual.store import postgres
+
+            self.conn = postgres.connect(self.location, create=create)
+        else:
+            self.path = Path(path)
+            self.conn = connect(self.path, create=create)
+
+    @property
+    def name(self) -> str:
+        """The store for messages: its file, or its URL without a password."""
+        return safe_url(self.location)
 
     # -- lifecycle
 
@@ -71,25 +88,14 @@ class Store(DiscrepancyStore, DocumentMetaStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed on success, rolled back on error.
-
-        It holds the write lock from its start, so what it reads cannot change before it writes, and
-        it never has to give up half-way for a lock another process took in between.
-        """
-        if self.conn.in_transaction:  # opened by a write outside any transaction: commit it, as sqlite3 would
-            self.conn.commit()
-        self.conn.execute("BEGIN IMMEDIATE")
-        with self.conn:
-            yield self.conn
-
     @property
     def schema_version(self) -> int:
-        """The schema version recorded in the file."""
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        """The schema version recorded in the store."""
+        if self.conn.dialect == "sqlite":
+            return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("SELECT version FROM bilingual_schema").fetchone()[0]
 
-    def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[sqlite3.Row]:
+    def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[Any]:
         """Rows of ``sql`` (holding one ``{marks}`` for the IN list) for many keys, a bounded chunk at a time.
 
         SQLite caps the parameters of one statement, so long key lists are split.
@@ -114,21 +120,19 @@ class Store(DiscrepancyStore, DocumentMetaStore):
                 return row["id"], False
             if doc.path:
                 c.execute("DELETE FROM documents WHERE path = ? AND path != ''", (doc.path,))
-            cur = c.execute(
+            doc_id = c.execute(
                 "INSERT INTO documents (name, path, title, language, encoding, content_hash, text, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (doc.name, doc.path, doc.title, doc.language, doc.encoding, doc.content_hash, doc.text, utc_now()),
-            )
-            doc_id = cur.lastrowid
+            ).fetchone()[0]
             c.executemany(
                 "INSERT INTO segments"
-                " (document_id, paragraph, idx, text, text_hash, start, end, furniture, detected_furniture, language)"
+                ' (document_id, paragraph, idx, text, text_hash, start, "end", furniture, detected_furniture, language)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(doc_id, s.paragraph, s.index, s.text, s.text_hash, s.start, s.end, s.furniture, s.furniture,
                   s.language) for s in segments],
             )
             self._write_document_meta(c, doc_id, doc.meta)
-        assert doc_id is not None
         return doc_id, True
 
     def documents(self, language: str | None = None) -> list[StoredDocument]:
@@ -145,7 +149,7 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         for doc in self.documents():
             if ref in (doc.id, str(doc.id), doc.name, doc.path) or (isinstance(ref, str) and doc.name.startswith(ref)):
                 return doc
-        raise KeyError(f"no document {ref!r} in {self.path}")
+        raise KeyError(f"no document {ref!r} in {self.name}")
 
     def document_text(self, document_id: int) -> str:
         """The full text of a document."""
@@ -156,8 +160,8 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         """Segments in document order, filtered by document or by their own language (their document's
         unless their paragraph is in the other language)."""
         sql = (
-            "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
-            " s.start, s.end, s.furniture, COALESCE(s.language, d.language) AS language"
+            'SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS "index", s.text, s.text_hash,'
+            ' s.start, s."end", s.furniture, COALESCE(s.language, d.language) AS language'
             " FROM segments s JOIN documents d ON d.id = s.document_id WHERE 1=1"
         )
         args: list[Any] = []
@@ -174,15 +178,19 @@ class Store(DiscrepancyStore, DocumentMetaStore):
 
     def paragraphs(self, document_id: int) -> list[StoredParagraph]:
         """The paragraphs of a document with their page-furniture marks: the detector's and the one in force."""
-        rows = self.conn.execute(
-            "SELECT paragraph, group_concat(text, ' ') AS text, COUNT(*) AS sentences, MAX(furniture) AS furniture,"
-            " MAX(detected_furniture) AS detected, MAX(furniture_set_by) AS set_by FROM"
-            " (SELECT * FROM segments WHERE document_id = ? ORDER BY paragraph, idx) GROUP BY paragraph"
-            " ORDER BY paragraph",
-            (document_id,),
-        )
-        return [StoredParagraph(r["paragraph"], r["text"], r["sentences"], r["furniture"], r["detected"],
-                                r["set_by"]) for r in rows]
+        # Grouped here rather than in SQL: the two databases join strings in order with different functions.
+        rows = self.conn.execute("SELECT paragraph, text, furniture, detected_furniture, furniture_set_by"
+                                 " FROM segments WHERE document_id = ? ORDER BY paragraph, idx", (document_id,))
+        groups: dict[int, list[Any]] = {}
+        for r in rows:
+            groups.setdefault(r["paragraph"], []).append(r)
+
+        def most(group: list[Any], column: str) -> str | None:  # what MAX() gives: the largest value set, if any
+            return max((r[column] for r in group if r[column] is not None), default=None)
+
+        return [StoredParagraph(p, " ".join(r["text"] for r in group), len(group), most(group, "furniture"),
+                                most(group, "detected_furniture"), most(group, "furniture_set_by"))
+                for p, group in groups.items()]
 
     def set_furniture(self, document_id: int, paragraphs: Iterable[int], furniture: bool,
                       reviewer: str | None = None) -> int:
@@ -221,8 +229,8 @@ class Store(DiscrepancyStore, DocumentMetaStore):
     def segments_by_ids(self, ids: Iterable[int]) -> dict[int, StoredSegment]:
         """Segments by store id (for alignment targets); unknown ids are left out."""
         rows = self._rows_in(
-            "SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS 'index', s.text, s.text_hash,"
-            " s.start, s.end, s.furniture, COALESCE(s.language, d.language) AS language"
+            'SELECT s.id, s.document_id, d.name AS document, s.paragraph, s.idx AS "index", s.text, s.text_hash,'
+            ' s.start, s."end", s.furniture, COALESCE(s.language, d.language) AS language'
             " FROM segments s JOIN documents d ON d.id = s.document_id WHERE s.id IN ({marks})", ids)
         return {r["id"]: StoredSegment(**dict(r)) for r in rows}
 
@@ -240,9 +248,10 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         rows = [(text_hash(src), translator_key, src, tgt, sig, now) for src, tgt in pairs]
         with self.transaction() as c:
             c.executemany(
-                "INSERT OR REPLACE INTO translations"
-                " (text_hash, translator_key, source_text, target_text, signature, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO translations (text_hash, translator_key, source_text, target_text, signature, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (text_hash, translator_key) DO UPDATE SET"
+                " source_text = excluded.source_text, target_text = excluded.target_text,"
+                " signature = excluded.signature, created_at = excluded.created_at",
                 rows,
             )
         return len(rows)
@@ -287,9 +296,12 @@ class Store(DiscrepancyStore, DocumentMetaStore):
                 raise StaleReviewError(Review(**dict(current)))
             new_version = version + 1
             c.execute(
-                "INSERT OR REPLACE INTO reviews"
+                "INSERT INTO reviews"
                 " (text_hash, source_text, mt_text, final_text, status, reason, reviewer, updated_at, version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (text_hash) DO UPDATE SET"
+                " source_text = excluded.source_text, mt_text = excluded.mt_text, final_text = excluded.final_text,"
+                " status = excluded.status, reason = excluded.reason, reviewer = excluded.reviewer,"
+                " updated_at = excluded.updated_at, version = excluded.version",
                 (h, source_text, mt_text, final_text, status, reason, reviewer, now, new_version),
             )
             c.execute(
@@ -304,8 +316,11 @@ class Store(DiscrepancyStore, DocumentMetaStore):
     def translation_memory(self) -> list[Review]:
         """Every sentence a reviewer accepted or corrected, with its final text: the fuzzy-match memory."""
         rows = self.conn.execute(
-            f"SELECT * FROM reviews WHERE status IN ({','.join('?' * len(REVIEWED))}) AND final_text IS NOT NULL"
-            " AND final_text != '' ORDER BY updated_at, rowid", REVIEWED
+            f"SELECT * FROM reviews r WHERE status IN ({','.join('?' * len(REVIEWED))}) AND final_text IS NOT NULL"
+            # Saves within one second come in the order they were made: by their history row.
+            " AND final_text != '' ORDER BY updated_at,"
+            " COALESCE((SELECT MAX(h.id) FROM review_history h WHERE h.text_hash = r.text_hash), 0), text_hash",
+            REVIEWED
         )
         return [Review(**dict(r)) for r in rows]
 
@@ -316,8 +331,10 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         draft = Draft(text_hash(source_text), reviewer or "", source_text, text, base_version, utc_now())
         with self.transaction() as c:
             c.execute(
-                "INSERT OR REPLACE INTO drafts (text_hash, reviewer, source_text, text, base_version, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO drafts (text_hash, reviewer, source_text, text, base_version, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (text_hash, reviewer) DO UPDATE SET"
+                " source_text = excluded.source_text, text = excluded.text, base_version = excluded.base_version,"
+                " updated_at = excluded.updated_at",
                 (draft.text_hash, draft.reviewer, draft.source_text, draft.text, draft.base_version,
                  draft.updated_at),
             )
@@ -343,82 +360,6 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         )
         return [Review(**dict(r)) for r in rows]
 
-    # -- alignments
-
-    def replace_alignments(self, source_document_id: int, target_document_ids: Sequence[int], mode: str,
-                           signature: dict,
-                           beads: Iterable[tuple[Sequence[int], Sequence[int], float, int, str]]) -> int:
-        """Replace the machine alignments of a source document with new beads; return the run id.
-
-        Each bead is ``(source segment ids, target segment ids, score, rank, method)``.
-        A reviewer's accepted or rejected alignments are kept, and a new bead that
-        repeats one of them is not added again.
-        """
-        now = utc_now()
-        with self.transaction() as c:
-            c.execute("DELETE FROM alignments WHERE source_document_id = ? AND status = 'machine'",
-                      (source_document_id,))
-            reviewed = {
-                (r[0], r[1])
-                for r in c.execute(
-                    "SELECT source_segment_ids, target_segment_ids FROM alignments WHERE source_document_id = ?",
-                    (source_document_id,),
-                )
-            }
-            run_id = c.execute(
-                "INSERT INTO alignment_runs (source_document_id, target_document_ids, mode, signature, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (source_document_id, json.dumps(list(target_document_ids)), mode, json.dumps(signature, sort_keys=True),
-                 now),
-            ).lastrowid
-            rows = []
-            for src, tgt, score, rank, method in beads:
-                key = (json.dumps(list(src)), json.dumps(list(tgt)))
-                if key in reviewed:
-                    continue
-                rows.append((run_id, source_document_id, key[0], key[1], float(score), rank, method, now))
-            c.executemany(
-                "INSERT INTO alignments (run_id, source_document_id, source_segment_ids, target_segment_ids, score,"
-                " rank, method, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'machine', ?)",
-                rows,
-            )
-        assert run_id is not None
-        return run_id
-
-    def alignments(self, source_document_id: int | None = None) -> list[StoredAlignment]:
-        """Alignment beads, best rank first within each source document."""
-        sql = "SELECT * FROM alignments"
-        args: tuple[Any, ...] = ()
-        if source_document_id is not None:
-            sql += " WHERE source_document_id = ?"
-            args = (source_document_id,)
-        rows = self.conn.execute(sql + " ORDER BY source_document_id, rank, id", args)
-        return [
-            StoredAlignment(
-                id=r["id"], run_id=r["run_id"], source_document_id=r["source_document_id"],
-                source_segment_ids=tuple(json.loads(r["source_segment_ids"])),
-                target_segment_ids=tuple(json.loads(r["target_segment_ids"])), score=r["score"], rank=r["rank"],
-                method=r["method"], status=r["status"], reviewer=r["reviewer"], updated_at=r["updated_at"],
-            )
-            for r in rows
-        ]
-
-    def alignment_run(self, run_id: int) -> dict[str, Any] | None:
-        """An alignment run's mode, targets and signature."""
-        r = self.conn.execute("SELECT * FROM alignment_runs WHERE id = ?", (run_id,)).fetchone()
-        if not r:
-            return None
-        return {**dict(r), "target_document_ids": json.loads(r["target_document_ids"]),
-                "signature": json.loads(r["signature"])}
-
-    def set_alignment_status(self, alignment_id: int, status: str, reviewer: str | None = None) -> None:
-        """Mark an alignment as accepted, rejected or back to machine."""
-        if status not in ALIGNMENT_STATUSES:
-            raise ValueError(f"unknown alignment status {status!r}; expected one of {', '.join(ALIGNMENT_STATUSES)}")
-        with self.transaction() as c:
-            c.execute("UPDATE alignments SET status = ?, reviewer = ?, updated_at = ? WHERE id = ?",
-                      (status, reviewer, utc_now(), alignment_id))
-
     # -- glossary (termbase)
 
     def add_terms(self, terms: Iterable[Term], source: str = "") -> int:
@@ -433,8 +374,8 @@ class Store(DiscrepancyStore, DocumentMetaStore):
         with self.transaction() as c:
             before = c.execute("SELECT COUNT(*) FROM glossary").fetchone()[0]
             c.executemany(
-                "INSERT OR IGNORE INTO glossary (danish, english, note, source, added_at, danish_key, english_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO glossary (danish, english, note, source, added_at, danish_key, english_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (danish_key, english_key) DO NOTHING",
                 rows,
             )
             after = c.execute("SELECT COUNT(*) FROM glossary").fetchone()[0]

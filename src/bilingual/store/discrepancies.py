@@ -7,12 +7,10 @@ the differences are computed again. Each save is versioned and appended to ``dis
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from bilingual.store.base import StoreBase
 from bilingual.store.types import StoreError, utc_now
 
 VERDICTS = ("real discrepancy", "same fact", "not comparable")
@@ -43,13 +41,8 @@ class StaleVerdictError(StoreError):
     """Someone saved a verdict on this difference since the version the caller saw."""
 
 
-class DiscrepancyStore:
-    """Store methods for fact-check verdicts (``self.conn`` and ``self.transaction()`` come from ``Store``)."""
-
-    if TYPE_CHECKING:
-        conn: sqlite3.Connection
-
-        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+class DiscrepancyStore(StoreBase):
+    """Store methods for fact-check verdicts (``self.conn`` and ``self.transaction()`` come from ``StoreBase``)."""
 
     def save_verdict(self, key: str, verdict: str, *, kind: str, left_text: str, right_text: str, detail: str,
                      reviewer: str | None = None, note: str = "", expected_version: int | None = None) -> Verdict:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from bilingual.documents import DocumentMeta
+from bilingual.store.base import StoreBase
+from bilingual.store.types import Connection
 
 _COLUMNS = "url, retrieved_at, title, published, author, site, source_format"
 
@@ -16,12 +17,10 @@ def _meta(row: Any) -> DocumentMeta:
                         author=row["author"], site=row["site"], source_format=row["source_format"])
 
 
-class DocumentMetaStore:
+class DocumentMetaStore(StoreBase):
     """The metadata columns of ``documents`` (a mixin of ``Store``: it uses ``self.conn``)."""
 
-    conn: sqlite3.Connection
-
-    def _write_document_meta(self, c: sqlite3.Connection, document_id: int | None, meta: DocumentMeta) -> None:
+    def _write_document_meta(self, c: Connection, document_id: int | None, meta: DocumentMeta) -> None:
         """Record a new document's metadata, inside the transaction that inserts it."""
         c.execute("UPDATE documents SET url = ?, retrieved_at = ?, published = ?, author = ?, site = ?,"
                   " source_format = ? WHERE id = ?",

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bilingual.store.types as store_types
+from bilingual.store.dialect import SQLITE, is_url, repair_pg, safe_url, script_for
 from bilingual.store.types import StoreConnection, StoreError, describe, repair
 
 # ``PRAGMA application_id`` of every bilingual store ("BILG"): a file with another id is never written to.
 APPLICATION_ID = 0x42494C47
 
-MIGRATIONS: list[str] = [
+# Each migration is one script in the portable subset (PostgreSQL gets it through ``dialect.postgres_ddl``),
+# or, where the two cannot share one, a per-dialect variant ``{"sqlite": ..., "postgresql": ...}``.
+MIGRATIONS: list[str | dict[str, str]] = [
     # 1: the initial schema
     """
     CREATE TABLE documents (
@@ -44,7 +47,7 @@ MIGRATIONS: list[str] = [
         text TEXT NOT NULL,
         text_hash TEXT NOT NULL,
         start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,  -- quoted: a reserved word in PostgreSQL
         furniture TEXT,
         UNIQUE (document_id, paragraph, idx)
     );
@@ -204,9 +207,42 @@ def schema_shape(conn: sqlite3.Connection) -> dict[str, set[str]]:
 def expected_shape(version: int) -> dict[str, frozenset[str]]:
     """The tables and columns of a store of a schema version: its migrations run on an empty database."""
     with closing(sqlite3.connect(":memory:")) as conn:
-        for script in MIGRATIONS[:version]:
-            conn.executescript(script)
+        for migration in MIGRATIONS[:version]:
+            conn.executescript(script_for(migration, SQLITE))
         return {table: frozenset(columns) for table, columns in schema_shape(conn).items()}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of the newest schema: its columns in order, its primary key, and the tables it refers to."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    parents: frozenset[str]
+
+
+@functools.cache
+def newest_tables() -> tuple[TableSpec, ...]:
+    """Every table of the newest schema, each after the tables its foreign keys refer to."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for migration in MIGRATIONS:
+            conn.executescript(script_for(migration, SQLITE))
+        specs = {}
+        for table in sorted(schema_shape(conn)):
+            info = conn.execute(f'SELECT name, pk FROM pragma_table_info("{table}") ORDER BY cid').fetchall()
+            key = tuple(name for name, pk in sorted((r for r in info if r[1]), key=lambda r: r[1]))
+            parents = {r[0] for r in conn.execute(f'SELECT "table" FROM pragma_foreign_key_list("{table}")')}
+            specs[table] = TableSpec(table, tuple(r[0] for r in info), key or tuple(r[0] for r in info),
+                                     frozenset(parents - {table}))
+    ordered: list[TableSpec] = []
+    while len(ordered) < len(specs):
+        done = {t.name for t in ordered}
+        ready = [t for name, t in specs.items() if name not in done and t.parents <= done]
+        if not ready:
+            raise AssertionError(f"the foreign keys of {sorted(set(specs) - done)} refer to each other")
+        ordered += ready
+    return tuple(ordered)
 
 
 def _parts(shape: Mapping[str, Iterable[str]]) -> set[str]:
@@ -228,37 +264,47 @@ def read_state(conn: sqlite3.Connection) -> FileState:
             conn.rollback()
 
 
-def state_problem(state: FileState, path: Path, create: bool) -> str | None:
-    """Why a file must not be used as a store (one line), or None: a store, or (``create``) an empty database."""
+def state_problem(state: FileState, path: Path | str, create: bool) -> str | None:
+    """Why a file (or, for a ``postgresql://`` URL, a database) must not be used as a store (one line), or None:
+    a store, or (``create``) an empty database."""
     newest, tables = len(MIGRATIONS), sorted(state.shape)
-    never = "point --db / BILINGUAL_DB at your store (bilingual never writes to this file)"
+    team = is_url(path)
+    where = safe_url(str(path)) if team else path
+    never = "point --db / BILINGUAL_DB at your store (bilingual never writes to this " + \
+        ("database)" if team else "file)")
     if state.application_id not in (0, APPLICATION_ID):
-        return (f"{path} is not a bilingual store: it is the database of another application (application id "
+        return (f"{where} is not a bilingual store: it is the database of another application (application id "
                 f"{state.application_id:#010x}): {never}")
-    if state.application_id == 0 and tables and not _CORE_TABLES <= set(tables):
+    if state.application_id == 0 and tables and (team or not _CORE_TABLES <= set(tables)):
         listed = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "")
-        return (f"{path} is not a bilingual store: it is an SQLite database of another application (tables: "
+        kind = "a database" if team else "an SQLite database"
+        return (f"{where} is not a bilingual store: it is {kind} of another application (tables: "
                 f"{listed}): {never}")
     if state.version > newest:
-        return (f"{path} has schema version {state.version}, newer than this bilingual knows ({newest}); "
+        return (f"{where} has schema version {state.version}, newer than this bilingual knows ({newest}); "
                 "upgrade bilingual")
     if not tables and state.version == 0:
-        return None if create else (f"{path} is an empty database, not a store: point --db / BILINGUAL_DB at your "
-                                    f"store, or make this one with `bilingual add FILES --db {path}`")
+        return None if create else (f"{where} is an empty database, not a store: point --db / BILINGUAL_DB at your "
+                                    f"store, or make this one with `bilingual add FILES --db {where}`")
+    fix_damage = repair_pg(str(path)) if team else repair(Path(path))
     have = _parts(state.shape)
     missing = _parts(expected_shape(state.version)) - have
     if missing:
-        return (f"{path} lacks {_listed(missing)} of schema version {state.version}: it was changed outside "
-                f"bilingual, so nothing is written to it: {repair(path)}")
+        return (f"{where} lacks {_listed(missing)} of schema version {state.version}: it was changed outside "
+                f"bilingual, so nothing is written to it: {fix_damage}")
     ahead = (_parts(expected_shape(newest)) - _parts(expected_shape(state.version))) & have
     if ahead:
+        if team:
+            return (f"{where} records schema version {state.version} but already holds {_listed(ahead)} of a "
+                    f"later version: its version table was changed outside bilingual, so it is not upgraded: "
+                    f"{fix_damage}")
         fits = [v for v in range(state.version + 1, newest + 1) if _parts(expected_shape(v)) <= have
                 and not (_parts(expected_shape(newest)) - _parts(expected_shape(v))) & have]
         fix = f"set it right with `sqlite3 {path} 'PRAGMA user_version = {fits[0]}'` if you know it was, or " \
             if fits else ""
         return (f"{path} records schema version {state.version} but already holds {_listed(ahead)} of a later "
                 f"version: its version number was changed outside bilingual, so it is not upgraded: {fix}"
-                f"restore a backup (such as {path.name}.vN.bak beside it, or your own copy)")
+                f"restore a backup (such as {Path(path).name}.vN.bak beside it, or your own copy)")
     return None
 
 
@@ -353,8 +399,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             _check_integrity(conn, path, state.version)
             if state.version < newest:
                 backup(path, state.version)
-        for script in MIGRATIONS[state.version:]:
-            for statement in statements(script):
+        for migration in MIGRATIONS[state.version:]:
+            for statement in statements(script_for(migration, SQLITE)):
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {newest}")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from bilingual.decisions import REVIEW_STATUSES
 
@@ -74,6 +75,42 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return code.startswith("SQLITE_BUSY") or "database is locked" in str(exc)
 
 
+class Connection(Protocol):
+    """What store methods may use of ``self.conn``, on SQLite and PostgreSQL alike.
+
+    ``execute`` and ``executemany`` take ``?`` placeholders; a cursor gives ``fetchone``, ``fetchall``,
+    iteration and ``rowcount`` (never ``lastrowid``: use ``RETURNING id``); a row is read by position or
+    by name, and ``dict(row)`` gives its columns. ``transaction()`` is the only way to write.
+    """
+
+    dialect: str
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        """Run one statement; its cursor."""
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
+        """Run one statement for each set of parameters."""
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write transaction holding the store's write lock from its start."""
+
+    def snapshot(self) -> AbstractContextManager[Connection]:
+        """A read-only transaction: every read in it sees the store as of one moment."""
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open."""
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+
+    def rollback(self) -> None:
+        """Roll the transaction back."""
+
+    def close(self) -> None:
+        """Close the connection."""
+
+
 class StoreConnection(sqlite3.Connection):
     """A connection whose SQLite errors are StoreErrors naming the file; a busy lock is waited for.
 
@@ -84,6 +121,31 @@ class StoreConnection(sqlite3.Connection):
     """
 
     path: Path
+    dialect = "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreConnection]:
+        """A write transaction: committed on success, rolled back on error.
+
+        ``BEGIN IMMEDIATE`` takes the write lock at its start, so what it reads cannot change before it
+        writes, and it never has to give up half-way for a lock another process took in between.
+        """
+        if self.in_transaction:  # opened by a write outside any transaction: commit it, as sqlite3 would
+            self.commit()
+        self.execute("BEGIN IMMEDIATE")
+        with self:
+            yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[StoreConnection]:
+        """A read transaction: in WAL mode its reads see the store as of its first read, whatever commits."""
+        if self.in_transaction:
+            self.commit()
+        self.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.rollback()
 
     def guard(self, call: Callable[..., Any], *args: Any, retry: bool = False) -> Any:
         """``call(*args)``, with an SQLite error turned into a StoreError."""
