@@ -7,7 +7,7 @@ import sys
 from click.testing import CliRunner
 from conftest import DANISH_SEED, ROOT, SEEDS
 from streamlit.testing.v1 import AppTest
-from test_review_app import rows
+from support.desk import rows
 
 from bilingual.app.uploads import import_upload
 from bilingual.pipeline import add_documents

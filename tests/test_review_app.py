@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from conftest import DANISH_SEED, ROOT, SEEDS
 from streamlit.testing.v1 import AppTest
+from support.desk import desk, rows, send
 
 from bilingual.app.sidebar import export_bytes
 from bilingual.pipeline import add_documents, segments_to_translate
@@ -82,38 +83,6 @@ def open_tab(at, label: str) -> None:
 
 def markdown_texts(at) -> str:
     return "\n".join(m.value for m in at.markdown)
-
-
-def desk(at) -> dict:
-    """The arguments the desk component was drawn with: its rows, focus, reviewer and acknowledged event."""
-    found = [e for e in _elements(at._tree) if getattr(e, "type", None) == "component_instance"]
-    assert len(found) == 1, "the desk is drawn once"
-    return json.loads(found[0].proto.json_args)
-
-
-def _elements(node) -> list:
-    out = []
-    for child in getattr(node, "children", {}).values():
-        out.append(child)
-        out.extend(_elements(child))
-    return out
-
-
-def rows(at) -> dict[int, dict]:
-    """The desk's rows by segment id, in grid order."""
-    return {r["id"]: r for r in desk(at)["rows"]}
-
-
-def send(at, *events: dict) -> None:
-    """Send events from the desk as its front end does: numbered after the last one the page applied."""
-    try:
-        ack = at.session_state["desk_ack"]
-    except KeyError:
-        ack = 0
-    numbered = [dict(e, seq=ack + i + 1) for i, e in enumerate(events)]
-    at.session_state["desk"] = {"seq": numbered[-1]["seq"], "events": numbered}
-    at.run()
-    assert not at.exception, at.exception
 
 
 def open_row(at, seg) -> None:

@@ -116,11 +116,11 @@ def apply_events(events: list[dict[str, Any]], rows: list[ReviewRow], shown: lis
         elif kind in ("save", "accept") and isinstance(text, str):
             conflict = ss["conflicts"].get(row.segment_id)
             if conflict is not None and version == conflict["theirs"].version:
-                saved = on_keep_mine(row, text)
-            else:
-                saved = on_save(row, "accepted" if kind == "accept" else None,
-                                version if isinstance(version, int) else None, text)
-            if not saved:
+                # Keep mine: the browser stays on the sentence.
+                if not on_keep_mine(row, text):
+                    _focus(row.segment_id, force=True)
+            elif not on_save(row, "accepted" if kind == "accept" else None,
+                             version if isinstance(version, int) else None, text):
                 _focus(row.segment_id, force=True)
             else:
                 _follow(row, shown)
