@@ -177,7 +177,7 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
             drafts = dict(ss["drafts"])
             shown = filter_rows(rows, ss.get("view", "all"), ss.get("query", ""),
                                 threshold=ss.get("threshold", LOW_SCORE), drafts=drafts, glossary=glossary)
-        _progress(rows, drafts)
+        _progress(rows, drafts, len(shown))
         if not shown:
             st.info("No sentence matches this view and search.")
             return
@@ -189,9 +189,7 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
             first = next_pending(shown) or shown[0]
             ss["page"] = page_of(shown.index(first), size)
             _focus(first.segment_id)
-        with st.container(horizontal=True, vertical_alignment="center", key="desk_bar"):
-            st.caption(f"{len(shown)} of {len(rows)} sentences shown")
-            page = st.pagination(pages, key="page") if pages > 1 else 1
+        page = st.pagination(pages, key="page") if pages > 1 else 1
         start, end = page_slice(len(shown), page, size)
         visible = shown[start:end]
         active = ss.get("focus")
@@ -202,14 +200,16 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
         sentence_tools(by_id[active])
         payload = [row_view(r, _editing(r, r.segment_id == active, memory), glossary) for r in visible]
     _component()(rows=payload, focus=ss.get("desk_focus", {"id": active, "n": 0}), reviewer=current_reviewer() or "",
-                 ack=int(ss.get("desk_ack", 0)), autofocus=True, key=DESK_KEY, default=None)
+                 ack=int(ss.get("desk_ack", 0)), key=DESK_KEY, default=None)
 
 
-def _progress(rows: list[ReviewRow], drafts: dict[int, str]) -> None:
+def _progress(rows: list[ReviewRow], drafts: dict[int, str], shown: int) -> None:
     counts = progress_counts(rows)
     unsaved = sum(1 for r in rows if r.segment_id in drafts)
     summary = " · ".join(f"{status} {counts[status]}" for status in REVIEW_STATUSES)
     if unsaved:
         summary += f" · :orange[**{unsaved} unsaved**]"
+    if shown != len(rows):
+        summary += f" · {shown} shown"
     st.progress(counts["reviewed"] / counts["total"] if counts["total"] else 0.0,
                 text=f"{counts['reviewed']} of {counts['total']} sentences reviewed · {summary}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from bilingual.app.desk import take_reviewer_event
+from bilingual.app.diff import md
 from bilingual.app.names import document_heading
 from bilingual.app.panels import DOCUMENT_TABS, DocumentView
 from bilingual.app.rows import ReviewRow, load_rows
@@ -32,7 +33,8 @@ from bilingual.store import Store, StoredDocument
 # Less space above the desk, so more sentences fit on a small screen.
 PAGE_STYLE = """<style>
 .block-container { padding-top: 3.2rem; padding-bottom: 1rem; }
-h1, h2, h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+h1, h2, h3, h4 { padding-top: 0.1rem; padding-bottom: 0.1rem; }
+h4 { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 [data-testid="stSidebar"] button p, [data-testid="stSidebar"] label p { white-space: normal; }
 </style>"""
 
@@ -59,7 +61,7 @@ def render_app() -> None:
         titles = _titles(store, danish)
         doc = choose_document(danish, titles)
         st.set_page_config(page_title=titles[doc.id])
-        st.markdown(f"### {titles[doc.id]}", help=f"File: {doc.name}")
+        st.markdown(f"#### {md(titles[doc.id])}", help=f"File: {doc.name}")
         rows = load_rows(store, doc.id)
         sidebar_filters(rows)
         sidebar_import(store)

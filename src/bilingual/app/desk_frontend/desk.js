@@ -104,7 +104,7 @@
     if (id === null || id === undefined) return;
     if (flushLeaving && active !== null && timers.has(active)) sendDraft(active);
     active = id;
-    render();
+    render(true);
     enqueue({type: "open", id});
   }
 
@@ -125,7 +125,7 @@
     optimistic.set(row.id, text === row.mt ? "accepted" : "corrected");
     const next = nextId(row.id, 1, true);
     if (next !== null) active = next;
-    render();
+    render(true);
     enqueue({type: acceptMt ? "accept" : "save", id: row.id, text, version});
   }
 
@@ -178,8 +178,9 @@
     if (dirty) head.push('<span class="badge unsaved">● unsaved changes</span>');
     head.push(...[...new Set(row.qa.map((w) => w.label))].map((l) => `<span class="badge qa">⚠ ${escape(l)}</span>`));
     const edited = row.mt !== null && text !== row.mt;
+    // The MT is shown once: in the editor while unchanged, else as a word diff against the editor's text.
     const mt = row.mt === null ? '<span class="muted">no machine translation yet</span>'
-      : (edited && row.diff ? row.diff : escape(row.mt));
+      : (edited ? (row.diff || escape(row.mt)) : '<span class="muted">unchanged in the editor</span>');
     const terms = row.terms.map(([da, en, ok]) =>
       `<span class="${ok ? "ok" : "missing"}">${ok ? "✓" : "✗"} ${escape(da)} → ${escape(en)}</span>`).join(" · ");
     const memory = row.memory.map((m, i) => `<div class="hit">Translation memory ${m.score}% · ${escape(m.status)}`
@@ -194,19 +195,19 @@
       + `<br><strong>Theirs</strong> (${escape(row.conflict.status)}, v${row.conflict.version}, ${escape(row.conflict.by)}): `
       + `${escape(row.conflict.theirs)}<div class="actions"><button type="button" data-act="keep">Keep mine</button>`
       + `<button type="button" data-act="take">Take theirs</button></div></div>` : "";
-    const saveLabel = text === row.mt ? "Accept & next" : (text === row.stored && row.version ? "Keep as saved & next" : "Save correction & next");
+    const saveLabel = primaryLabel(row, text);
     el.innerHTML = `<div class="head">${head.join(" ")}</div>`
       + `<div class="cols"><div><div class="source">${escape(row.source)}</div>`
       + `<div class="mt"><span class="muted">MT${edited ? " → your text" : ""}:</span> ${mt}</div>`
       + (terms ? `<div class="terms">${terms}</div>` : "") + memory + "</div>"
-      + `<div><textarea aria-label="Final English" placeholder="Type the English translation" spellcheck="true"></textarea>`
+      + `<div><textarea rows="1" aria-label="Final English" placeholder="Type the English translation" spellcheck="true"></textarea>`
       + `<div class="actions">`
-      + `<button type="button" class="primary" data-act="save" title="Ctrl+Enter">${saveLabel} <kbd>Ctrl+Enter</kbd></button>`
-      + `<button type="button" data-act="accept" title="Ctrl+Shift+Enter"${row.mt === null ? " disabled" : ""}>Accept MT unchanged & next</button>`
-      + `<button type="button" data-act="discard" title="Esc"${dirty ? "" : " disabled"}>Discard edit</button>`
-      + `<button type="button" data-act="prev" title="Ctrl+↑">↑ Previous</button>`
-      + `<button type="button" data-act="next" title="Ctrl+↓">↓ Next</button>`
-      + `<button type="button" data-act="sheet" title="?">Shortcuts ?</button></div>`
+      + `<button type="button" class="primary" data-act="save" title="Save this text and open the next pending sentence (Ctrl+Enter)">${saveLabel}</button>`
+      + `<button type="button" data-act="accept" title="Accept the machine translation unchanged and open the next pending sentence (Ctrl+Shift+Enter)"${row.mt === null ? " disabled" : ""}>Use MT & next</button>`
+      + `<button type="button" data-act="discard" title="Discard the unsaved edit (Esc)"${dirty ? "" : " disabled"}>Discard edit</button>`
+      + `<button type="button" data-act="prev" title="Previous sentence, the edit kept as a draft (Ctrl+↑)">↑ Prev</button>`
+      + `<button type="button" data-act="next" title="Next sentence, the edit kept as a draft (Ctrl+↓)">↓ Next</button>`
+      + `<button type="button" data-act="sheet" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button></div>`
       + (row.qa.length ? `<div class="qa-list">QA: ${row.qa.map((w) => escape(w.message)).join(" · ")}</div>` : "")
       + (note ? `<div class="note note-${note[0]}">${escape(note[1])}</div>` : "")
       + conflict + match + "</div></div>";
@@ -248,8 +249,14 @@
     el.querySelector('[data-act="discard"]').disabled = !dirty;
     const text = editorText(row);
     const saveButton = el.querySelector('[data-act="save"]');
-    saveButton.firstChild.textContent = (text === row.mt ? "Accept & next" : (text === row.stored && row.version ? "Keep as saved & next" : "Save correction & next")) + " ";
+    saveButton.textContent = primaryLabel(row, text);
     resize();
+  }
+
+  // What Ctrl+Enter does with this text, in the button's words.
+  function primaryLabel(row, text) {
+    if (text === row.stored && row.version) return "Keep & next";
+    return text === row.mt ? "Accept & next" : "Save & next";
   }
 
   function grow(area) {
@@ -257,7 +264,7 @@
     area.style.height = `${area.scrollHeight + 2}px`;
   }
 
-  function render() {
+  function render(wantFocus = false) {
     const focused = document.activeElement && document.activeElement.tagName === "TEXTAREA";
     const previous = grid.querySelector(".desk-row.active textarea");
     const selection = previous ? [previous.selectionStart, previous.selectionEnd, previous.closest(".desk-row").dataset.id] : null;
@@ -265,9 +272,11 @@
     const area = grid.querySelector(".desk-row.active textarea");
     if (area) {
       grow(area);
+      requestAnimationFrame(() => { grow(area); resize(); });
       if (selection && String(active) === selection[2]) area.setSelectionRange(selection[0], selection[1]);
       else area.setSelectionRange(area.value.length, area.value.length);
-      if (focused || !document.hasFocus() || args.autofocus) area.focus({preventScroll: true});
+      const elsewhere = document.activeElement && document.activeElement.tagName === "INPUT";
+      if ((focused || wantFocus) && !elsewhere) area.focus({preventScroll: true});
       area.closest(".desk-row").scrollIntoView({block: "nearest"});
     }
     resize();
@@ -308,6 +317,12 @@
     else if (event.altKey && event.code === "KeyN" && active !== null) { event.preventDefault(); open(nextId(active, 1, true)); }
   }
   document.addEventListener("keydown", onPageKey);
+  // The frame changes width (the sidebar folds, the window is resized): the editor's height follows.
+  window.addEventListener("resize", () => {
+    const area = grid.querySelector(".desk-row.active textarea");
+    if (area) grow(area);
+    resize();
+  });
   try { window.parent.document.addEventListener("keydown", onPageKey); } catch (e) { /* another origin */ }
   document.getElementById("sheet-close").addEventListener("click", toggleSheet);
 
@@ -363,13 +378,15 @@
       }
     }
     for (const id of [...local.keys()]) if (!byId.has(id)) local.delete(id);
+    let forced = false;
     if (args.focus && args.focus.n !== focusSeen) {
       focusSeen = args.focus.n;
-      if (first || args.focus.force || !byId.has(active)) active = args.focus.id;
+      forced = Boolean(args.focus.force);
+      if (first || forced || !byId.has(active)) active = args.focus.id;
     }
     if (!byId.has(active)) active = rows.length ? rows[0].id : null;
     for (const key of [...localNotes.keys()]) if (!first && key !== active) localNotes.delete(key);
-    render();
+    render(first || forced);
   }
 
   window.addEventListener("message", (event) => {
@@ -380,5 +397,15 @@
     lastArgs = json;
     onRender(event.data.args);
   });
+  // On a small screen the page's sidebar folds away once per visit, to give the desk the width;
+  // its own button opens it again.
+  try {
+    const parent = window.parent;
+    if (parent.innerWidth < 1200 && !parent.sessionStorage.getItem("bilingual:sidebar-folded")) {
+      parent.sessionStorage.setItem("bilingual:sidebar-folded", "1");
+      const fold = parent.document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (fold) fold.click();
+    }
+  } catch (e) { /* another origin: the sidebar stays as it is */ }
   send("streamlit:componentReady", {apiVersion: 1});
 })();
