@@ -28,6 +28,7 @@ from bilingual.app.rows import (
     page_of,
     page_slice,
     progress_counts,
+    refresh_reviews,
 )
 from bilingual.app.session import (
     adopt_stored_drafts,
@@ -173,7 +174,11 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
         if events:
             if apply_events(events, rows, shown):
                 st.rerun()
-            rows = load_rows(store, doc.id)
+            # Only the sentences decided on changed: their reviews are read again, not the whole document.
+            by_id = {r.segment_id: r for r in rows}
+            decided = {by_id[e["id"]].text_hash for e in events
+                       if e.get("type") in ("save", "accept", "take") and e.get("id") in by_id}
+            rows = refresh_reviews(store, rows, decided)
             drafts = dict(ss["drafts"])
             shown = filter_rows(rows, ss.get("view", "all"), ss.get("query", ""),
                                 threshold=ss.get("threshold", LOW_SCORE), drafts=drafts, glossary=glossary)
