@@ -130,6 +130,9 @@ def test_the_keyboard_loop_over_five_sentences(served, browser):
         # Straight on to the next pending sentence, cursor in its editor.
         wait_until(lambda seg=seg: focused_row(page) not in (None, seg.id))
         assert focused_row(page) == segs[i + 1].id
+        # The page says what became of the sentence left behind.
+        expect(frame(page).get_by_role("status")).to_contain_text(
+            f"¶{seg.paragraph + 1} · {seg.index + 1}: Saved as corrected (version 1).", timeout=WAIT_MS)
     stored = [wait_until(lambda s=s: review_of(db, s.text)) for s in segs[:5]]
     assert [(r.final_text, r.status, r.reviewer) for r in stored] == [
         (f"Sentence {i + 1}, reviewed from the keyboard.", "corrected", "Eva") for i in range(5)]

@@ -9,6 +9,7 @@
   const namebar = document.getElementById("namebar");
   const nameInput = document.getElementById("reviewer-name");
   const sheet = document.getElementById("sheet");
+  const statusLine = document.getElementById("status");
   const DEBOUNCE_MS = 300;
   let args = null;           // the latest arguments from the server
   let rows = [];             // args.rows
@@ -269,6 +270,10 @@
     const previous = grid.querySelector(".desk-row.active textarea");
     const selection = previous ? [previous.selectionStart, previous.selectionEnd, previous.closest(".desk-row").dataset.id] : null;
     grid.replaceChildren(...rows.map((row) => (row.id === active ? activeRow(row) : line(row))));
+    // What became of the sentences left behind (saved, refused, nothing to save) stays in view above the grid.
+    const left = rows.filter((r) => r.id !== active && r.note).map((r) =>
+      `<span class="note-${r.note[0]}">${escape(r.label)}: ${escape(r.note[1])}</span>`);
+    if (left.length) statusLine.innerHTML = left.join(" · ");
     const area = grid.querySelector(".desk-row.active textarea");
     if (area) {
       grow(area);
