@@ -7,6 +7,7 @@ import sys
 from click.testing import CliRunner
 from conftest import DANISH_SEED, ROOT, SEEDS
 from streamlit.testing.v1 import AppTest
+from support.desk import rows
 
 from bilingual.app.uploads import import_upload
 from bilingual.pipeline import add_documents
@@ -25,7 +26,7 @@ def test_an_empty_store_offers_the_seeds_and_translates_them(tmp_path, monkeypat
     monkeypatch.setenv("BILINGUAL_MODEL", str(tiny_model))
     at = start()
     assert any("empty" in info.value for info in at.info)
-    assert not at.text_area
+    assert not at.get("component_instance")
     at.button(key="import_seeds").click().run()
     assert not at.exception and not at.error
     with Store(db) as store:
@@ -33,7 +34,7 @@ def test_an_empty_store_offers_the_seeds_and_translates_them(tmp_path, monkeypat
         first = store.segments(store.document(DANISH_SEED.name).id, include_furniture=False)[0]
         mt = store.latest_translations([first.text_hash])[first.text_hash][0]
     assert (counts["documents"], counts["danish segments"], counts["translated"]) == (5, 17, 17)
-    assert at.text_area(key=f"ed_{first.id}").value == mt
+    assert rows(at)[first.id]["text"] == mt
     assert "0 of 17 sentences reviewed" in at.get("progress")[0].proto.text
 
 
@@ -45,18 +46,20 @@ def test_the_first_danish_document_is_shown_straight_away(tmp_path, monkeypatch)
     monkeypatch.setenv("BILINGUAL_DB", str(db))
     # No model anywhere: nothing needs it until the reviewer asks for a translation.
     monkeypatch.setenv("BILINGUAL_MODEL", str(tmp_path / "no-model"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["page_size"] = 25
-    at.run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert at.selectbox(key="doc").value == danish_id
-    assert at.selectbox(key="doc").options[0].startswith(DANISH_SEED.name)
-    assert len(at.text_area) == 17 and not at.error
-    # paragraph breaks are kept: each paragraph after the first is announced once
-    assert sum(1 for c in at.caption if c.value.startswith("¶ paragraph")) == 10
+    # Documents go by their title (a first heading, else the first sentence), not their hash file name.
+    assert at.selectbox(key="doc").options[0].startswith("Offensiven mod ISIL i storbyen Mosul")
+    assert DANISH_SEED.name not in at.selectbox(key="doc").options[0]
+    assert len(rows(at)) == 17 and not at.error
+    # Sentences are labelled by paragraph and sentence, counted from one: paragraph breaks are kept.
+    labels = [r["label"] for r in rows(at).values()]
+    assert labels[:4] == ["¶1 · 1", "¶2 · 1", "¶2 · 2", "¶3 · 1"]
+    assert len({label.split(" · ")[0] for label in labels}) == 11
     assert at.button(key="translate_missing")
     at.button(key="translate_missing").click().run()
     assert any("no-model" in e.value and "To fix" in e.value for e in at.error)
-    assert len(at.text_area) == 17  # review goes on without the model
+    assert len(rows(at)) == 17  # review goes on without the model
 
 
 def test_the_document_in_the_address_is_opened(tmp_path, monkeypatch):
@@ -69,7 +72,7 @@ def test_the_document_in_the_address_is_opened(tmp_path, monkeypatch):
     at.query_params["doc"] = str(second)
     at.run()
     assert at.selectbox(key="doc").value == second
-    assert len(at.text_area) == 2
+    assert len(rows(at)) == 2
 
 
 def test_an_unusable_store_path_is_reported(tmp_path, monkeypatch):

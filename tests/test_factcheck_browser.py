@@ -9,7 +9,7 @@ import io
 import pytest
 from click.testing import CliRunner
 from conftest import DANISH_SEED, ROOT
-from test_review_browser import CHROMIUM_ARGS, WAIT_MS, chromium_path
+from support.desk import CHROMIUM_ARGS, WAIT_MS, chromium_path, editor
 
 from bilingual.app.server import serve_app
 from bilingual.cli import main
@@ -46,13 +46,8 @@ def test_a_planted_discrepancy_gets_a_verdict_that_survives_a_reload_and_is_expo
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(viewport={"width": 1600, "height": 1100}).new_page()
-            page.goto(url)
-            page.locator("textarea").first.wait_for(timeout=WAIT_MS)
-            reviewer = page.get_by_role("textbox", name="Reviewer")
-            reviewer.fill("Anna")
-            reviewer.press("Enter")
-            page.get_by_text("Enter your name so your decisions carry it.").wait_for(state="detached",
-                                                                                     timeout=WAIT_MS)
+            page.goto(url + "/?reviewer=Anna")
+            editor(page).wait_for(timeout=WAIT_MS)
             page.get_by_role("tab", name="Discrepancies").click()
             card = page.locator(f".st-key-disc_{key[:16]}")
             expect(card).to_be_visible(timeout=WAIT_MS)
@@ -68,7 +63,7 @@ def test_a_planted_discrepancy_gets_a_verdict_that_survives_a_reload_and_is_expo
             assert (saved.verdict, saved.reviewer, saved.version) == ("real discrepancy", "Anna", 1)
 
             page.reload()
-            page.locator("textarea").first.wait_for(timeout=WAIT_MS)
+            editor(page).wait_for(timeout=WAIT_MS)
             page.get_by_role("tab", name="Discrepancies").click()
             card = page.locator(f".st-key-disc_{key[:16]}")
             expect(card.get_by_text("real discrepancy", exact=True)).to_be_visible(timeout=WAIT_MS)

@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, copy_store
 from streamlit.testing.v1 import AppTest
+from support.desk import send
 from support.make_store_fixtures import RELEASED, build, fixture_path
 
 from bilingual.cli import main
@@ -491,8 +492,8 @@ def test_an_edit_in_the_review_app_on_a_store_broken_meanwhile_is_one_error_line
         first = store.segments(store.document("nyhed.txt").id)[0]
     with raw(db) as conn:
         conn.execute("DROP TABLE review_history")
-    at.text_area(key=f"ed_{first.id}").input("A corrected sentence.").run()  # kept as a draft: opens the store
-    assert not at.exception, at.exception
+    # Typing in the desk sends the text as a draft, which opens the store.
+    send(at, {"type": "draft", "id": first.id, "text": "A corrected sentence.", "version": 0, "active": first.id})
     assert any("review_history" in e.value and str(db) in e.value for e in at.error)
     with raw(db) as conn:
         assert conn.execute("SELECT text FROM drafts WHERE text = 'A corrected sentence.'").fetchall() == []

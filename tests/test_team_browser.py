@@ -1,16 +1,16 @@
 """A team on one PostgreSQL store: two review-app servers on two ports, one browser session on each.
 
 The second save of a sentence is refused with both texts on screen and nothing lost, as with two
-tabs on one SQLite store. The page is driven through the selectors of tests/test_review_browser.py
-(``.st-key-row_ID``, ``.st-key-save_ID``, the Reviewer textbox, the "nothing was overwritten" and
-"Saved as ... (version N)." messages and the "Keep mine" button).
+tabs on one SQLite store. The desk is driven as in tests/test_review_browser.py (its line and editor
+helpers, the conflict box with "nothing was overwritten" and its "Keep mine" button).
 """
 
 from __future__ import annotations
 
 import pytest
 from conftest import DANISH_SEED, ROOT
-from test_review_browser import CHROMIUM_ARGS, WAIT_MS, chromium_path, open_app, row, save_button, set_reviewer
+from support.desk import CHROMIUM_ARGS, WAIT_MS, chromium_path, editor, frame
+from test_review_browser import open_app, open_row, review_of, wait_until
 
 from bilingual.app.server import serve_app
 from bilingual.store import Store
@@ -42,27 +42,26 @@ def test_two_servers_on_one_postgresql_store_refuse_the_second_save(team):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            ctx_a, anna = open_app(browser, first)
-            ctx_b, ben = open_app(browser, second)
-            set_reviewer(anna, "Anna")
-            set_reviewer(ben, "Ben")
-            row(anna, seg.id).locator("textarea").fill("Anna's team translation.")
-            row(ben, seg.id).locator("textarea").fill("Ben's team translation.")
-            save_button(anna, seg.id).click()
-            expect(row(anna, seg.id).get_by_text("Saved as corrected (version 1).")).to_be_visible(timeout=WAIT_MS)
+            ctx_a, anna = open_app(browser, first, "/?reviewer=Anna")
+            ctx_b, ben = open_app(browser, second, "/?reviewer=Ben")
+            open_row(anna, seg.id)
+            open_row(ben, seg.id)
+            editor(anna).fill("Anna's team translation.")
+            editor(ben).fill("Ben's team translation.")
+            editor(anna).press("Control+Enter")
+            wait_until(lambda: review_of(db, seg.text))
 
-            save_button(ben, seg.id).click()
-            expect(row(ben, seg.id).get_by_text("nothing was overwritten", exact=False)).to_be_visible(
-                timeout=WAIT_MS)
-            with Store(db) as store:
-                stored = store.review(seg.text_hash)
+            editor(ben).press("Control+Enter")
+            box = frame(ben).locator(f".desk-row.active[data-id='{seg.id}'] .conflict")
+            expect(box).to_contain_text("nothing was overwritten", timeout=WAIT_MS)
+            stored = review_of(db, seg.text)
             assert (stored.final_text, stored.reviewer, stored.version) == ("Anna's team translation.", "Anna", 1)
             # Both texts on Ben's screen: his, still in his editor, and Anna's saved one.
-            expect(row(ben, seg.id).locator("textarea")).to_have_value("Ben's team translation.")
-            expect(row(ben, seg.id).get_by_text("Anna's team translation.")).to_be_visible()
+            expect(editor(ben)).to_have_value("Ben's team translation.")
+            expect(box).to_contain_text("Anna's team translation.")
 
-            row(ben, seg.id).get_by_role("button", name="Keep mine").click()
-            expect(row(ben, seg.id).get_by_text("Saved as corrected (version 2).")).to_be_visible(timeout=WAIT_MS)
+            box.get_by_role("button", name="Keep mine").click()
+            wait_until(lambda: review_of(db, seg.text).version == 2)
             ctx_a.close()
             ctx_b.close()
         finally:

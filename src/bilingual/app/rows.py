@@ -7,6 +7,7 @@ function with unit tests.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -157,6 +158,21 @@ def load_rows(store: Store, document_id: int) -> list[ReviewRow]:
     targets = store.segments_by_ids(t for a in alignments for t in a.target_segment_ids)
     titles = {d.id: d.title for d in store.documents()}
     return build_rows(segments, store.reviews(hashes), mts, alignments, targets, titles)
+
+
+def refresh_reviews(store: Store, rows: list[ReviewRow], hashes: set[str]) -> list[ReviewRow]:
+    """The rows with the reviews of some sentences read again (after a save: cheaper than all rows)."""
+    if not hashes:
+        return rows
+    reviews = store.reviews(hashes)
+
+    def fresh(row: ReviewRow) -> ReviewRow:
+        review = reviews.get(row.text_hash)
+        if row.text_hash not in hashes or review is None:
+            return row
+        return dataclasses.replace(row, final=review.final_text, status=review.status, reason=review.reason,
+                                   reviewer=review.reviewer, updated_at=review.updated_at, version=review.version)
+    return [fresh(r) for r in rows]
 
 
 # --------------------------------------------------------------------------- quality

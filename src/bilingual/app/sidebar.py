@@ -16,8 +16,8 @@ from bilingual.glossary import parse_glossary
 from bilingual.records import export_records
 from bilingual.store import Store, StoredDocument
 
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_PAGE_SIZE = 10
+PAGE_SIZES = (10, 25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
 LANGUAGES = {"da": "Danish", "en": "English"}
 
 
@@ -44,10 +44,10 @@ def sidebar_identity() -> None:
         st.text_input("Reviewer", key="reviewer", placeholder="your name", on_change=on_reviewer_change,
                       help="Stored with each decision and kept in the page address, with your unsaved edits.")
         if not current_reviewer():
-            st.caption("Enter your name so your decisions carry it.")
+            st.caption("Enter your name so your decisions carry it: nothing is saved without one.")
 
 
-def choose_document(danish: list[StoredDocument]) -> StoredDocument:
+def choose_document(danish: list[StoredDocument], titles: dict[int, str]) -> StoredDocument:
     """The Danish document to review: the session's, else the one in the address, else the first."""
     ss = session()
     ids = [d.id for d in danish]
@@ -57,7 +57,8 @@ def choose_document(danish: list[StoredDocument]) -> StoredDocument:
     by_id = {d.id: d for d in danish}
     with st.sidebar:
         choice = st.selectbox("Danish document", ids, key="doc", on_change=on_document_change,
-                              format_func=lambda i: f"{by_id[i].name}: {by_id[i].title}")
+                              format_func=lambda i: titles.get(i, by_id[i].name),
+                              help="Documents by their first heading; the file is named under the title.")
     return by_id[choice]
 
 
