@@ -18,7 +18,11 @@ from bilingual.decisions import REVIEWED
 from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
+from bilingual.store.history import ReviewHistoryStore
+from bilingual.store.judgement import AlignmentJudgementStore
 from bilingual.store.schema import MIGRATIONS, connect
+from bilingual.store.terms import GlossaryEntryStore
+from bilingual.store.terms import glossary_key as _glossary_key
 from bilingual.store.types import (
     ALIGNMENT_STATUSES,
     FURNITURE_BY_REVIEWER,
@@ -41,12 +45,7 @@ __all__ = [
 ]
 
 
-def _glossary_key(text: str) -> str:
-    """How glossary entries are compared: case and runs of spaces do not count."""
-    return " ".join(text.split()).casefold()
-
-
-class Store:
+class Store(ReviewHistoryStore, AlignmentJudgementStore, GlossaryEntryStore):
     """A connection to the SQLite store; creates and migrates the schema on open.
 
     Only a bilingual store (or, with ``create``, a new or empty file) is opened; every SQLite or file
