@@ -13,6 +13,7 @@ from importlib import resources
 
 import streamlit as st
 
+from bilingual.app.desk import desk_tab
 from bilingual.app.editor import sentence_row
 from bilingual.app.rows import (
     LOW_SCORE,
@@ -132,8 +133,12 @@ def _document(store: Store, doc: StoredDocument, rows: list[ReviewRow], glossary
             st.rerun()
     # Lazy tabs: the furniture and picture tabs run only while open, so they cost a page of
     # sentences nothing (a long document has hundreds of paragraphs to list).
-    sentences, coverage, picture, furniture = st.tabs(
-        ["Sentences", "English coverage", "Alignment picture", "Page furniture"], key="doc_tab", on_change="rerun")
+    sentences, coverage, picture, furniture, desk = st.tabs(
+        ["Sentences", "English coverage", "Alignment picture", "Page furniture", "Review desk"], key="doc_tab",
+        on_change="rerun")
+    if desk.open:  # the review desk's panels (app/desk.py), to be placed in the segment grid
+        with desk:
+            desk_tab(store, doc, current_reviewer())
     if coverage.open:
         with coverage:
             coverage_tab(store, doc, rows)
