@@ -108,7 +108,6 @@ def test_no_counterpart_in_one_action_then_the_export_has_an_empty_english_side_
     expect(judge.get_by_text("aligner's choice, not judged")).to_be_visible()
     judge.get_by_role("button", name="No counterpart in these articles").click()
     expect(judge.get_by_text("no counterpart: accepted")).to_be_visible(timeout=WAIT_MS)
-    expect(judge.get_by_text("English match: no counterpart.")).to_be_visible()
     expect(judge.get_by_text("Rejected (1)")).to_be_visible()
     keep_screenshot(page, "review-desk-alignment.png", tmp_path)
     out = tmp_path / "export.csv"
@@ -135,7 +134,8 @@ def test_pick_another_candidate(served, browser):
     judge.get_by_text("Pick another (3 ranked candidates)").click()
     expect(judge.get_by_text("current", exact=True)).to_be_visible(timeout=WAIT_MS)
     judge.locator(f".st-key-judge_take_{doc.id}_{seg.id}_{second.alignment_id} button").click()
-    expect(judge.get_by_text("English match: accepted.")).to_be_visible(timeout=WAIT_MS)
+    # the state badge, not the passing note: a later rerun may have cleared that
+    expect(judge.get_by_text("accepted", exact=True)).to_be_visible(timeout=WAIT_MS)
     with Store(db) as store:
         after = load_judgement(store, doc.id, seg.id)
     assert after.current.alignment_id == second.alignment_id and after.state == "accepted"
@@ -164,7 +164,7 @@ def test_undo_of_a_save_back_to_pending_and_the_history_shows_it(served, browser
     history = page.locator(f".st-key-history_panel_{seg.id}")
     expect(history.get_by_text("v1: accepted")).to_be_visible()
     history.get_by_role("button", name="Undo: back to pending (the MT counts)").click()
-    expect(history.get_by_text("Now pending (version 2).")).to_be_visible(timeout=WAIT_MS)
+    expect(history.get_by_text("now pending (v2)", exact=False)).to_be_visible(timeout=WAIT_MS)
     expect(history.get_by_text("v2: undo, back to pending")).to_be_visible()
     with Store(db) as store:
         review = store.review(seg.text_hash)
