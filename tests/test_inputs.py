@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -247,13 +246,17 @@ def test_an_older_store_gets_a_language_per_segment_meaning_the_documents(tmp_pa
     with Store(db) as store:
         add_documents(store, [_write(tmp_path / "da.txt", GOOD_DANISH)])
     version = next(i for i, script in enumerate(MIGRATIONS, start=1) if "ADD COLUMN language" in script)
+    from bilingual.store.schema import expected_shape, schema_shape
+
     with closing(sqlite3.connect(db)) as conn:
-        # back to the schema before that migration: what it and every later one added goes
-        for script in reversed(MIGRATIONS[version - 1:]):
-            for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script):
-                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-            for table in re.findall(r"CREATE TABLE (\w+)", script):
+        # back to the shape of the version before: this migration's column and those of any later one
+        older = expected_shape(version - 1)
+        for table, columns in schema_shape(conn).items():
+            if table not in older:
                 conn.execute(f"DROP TABLE {table}")
+                continue
+            for column in sorted(columns - older[table]):
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute(f"PRAGMA user_version = {version - 1}")
         conn.commit()
     with Store(db) as store:

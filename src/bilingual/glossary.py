@@ -146,6 +146,11 @@ def _tokens(text: str, language: str) -> tuple[_Token, ...]:
     return tuple(out)
 
 
+def word_stems(text: str, language: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """Each word as ``(stem, start, end, joined)``: joined when only spaces or hyphens precede it."""
+    return tuple((t.stem, t.start, t.end, t.joined) for t in _tokens(text, language))
+
+
 def stems(text: str, language: str) -> tuple[str, ...]:
     """The stems of the words of a text, in order (``language`` ``da`` or ``en``)."""
     return tuple(t.stem for t in _tokens(text, language))

@@ -54,11 +54,19 @@ def _discrepancies(view: DocumentView) -> None:
     discrepancies_tab(view.store, view.doc)
 
 
+def _tools(view: DocumentView) -> None:
+    from bilingual.app.session import current_reviewer
+    from bilingual.app.tools_tab import tools_tab
+
+    tools_tab(view.store, view.doc, current_reviewer())
+
+
 # The document's tabs, in the order shown; the first is open when the page opens.
 DOCUMENT_TABS: list[tuple[str, Callable[[DocumentView], None]]] = [
     ("Sentences", _sentences),
     ("English coverage", _coverage),
     ("Alignment picture", _picture),
     ("Page furniture", _furniture),
+    ("Sentence tools", _tools),
     ("Discrepancies", _discrepancies),
 ]

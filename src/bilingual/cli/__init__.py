@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from bilingual import __version__
-from bilingual.cli import aligning, discrepancies, doctor, documents, exchange, glossary, models, store
+from bilingual.cli import aligning, concordance, discrepancies, doctor, documents, exchange, glossary, models, store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -21,7 +21,7 @@ def main() -> None:
 # The order of the command table in ``bilingual --help``.
 for command in (documents.translate, documents.add, documents.furniture, documents.stats, documents.review,
                 models.model, exchange.coverage, discrepancies.discrepancies, exchange.export_command,
-                exchange.import_reviews_command,
-                aligning.align_command, aligning.align_files, glossary.glossary_group, store.store_group,
+                exchange.import_reviews_command, aligning.align_command, aligning.align_files,
+                glossary.glossary_group, concordance.concordance_command, store.store_group,
                 doctor.doctor):
     main.add_command(command)

@@ -13,9 +13,6 @@ from bilingual.cli.common import (
     stored_documents,
 )
 
-# Where a term added on the command line came from, shown by `glossary list`.
-_ADDED_BY_HAND = "command line"
-
 
 @click.group("glossary")
 def glossary_group() -> None:
@@ -44,12 +41,16 @@ def glossary_import(file: str, db: str | None) -> None:
 
 
 @glossary_group.command("list")
+@click.option("--search", "query", default="", metavar="TEXT",
+              help="Only terms whose Danish, English or note holds TEXT, or whose Danish stems are TEXT's.")
 @db_option
 @fail_cleanly
-def glossary_list(db: str | None) -> None:
+def glossary_list(query: str, db: str | None) -> None:
     """List the glossary: each Danish term, its English renderings (preferred first), note and source."""
+    from bilingual.termbase import list_terms
+
     with open_store(db, must_exist=True) as store:
-        terms = store.terms()
+        terms = [entry.term for entry in list_terms(store, query)]
     for term in terms:
         line = f"{term.danish} → {' | '.join(term.english)}"
         if term.note:
@@ -68,11 +69,11 @@ def glossary_list(db: str | None) -> None:
 @fail_cleanly
 def glossary_add(danish: str, english: str, note: str, db: str | None) -> None:
     """Add one term: DANISH and its ENGLISH rendering(s), several separated by |, the first preferred."""
-    from bilingual.glossary import Term, split_renderings
+    from bilingual.termbase import ADDED_BY_HAND, add_term, make_term
 
-    term = Term(danish, split_renderings(english), note)
+    term = make_term(danish, english, note)
     with open_store(db) as store:
-        added = store.add_terms([term], source=_ADDED_BY_HAND)
+        added = add_term(store, term, source=ADDED_BY_HAND)
     click.echo(f"{'added' if added else 'already there'}: {term.danish} → {' | '.join(term.english)}")
 
 
@@ -87,6 +88,27 @@ def glossary_remove(danish: str, db: str | None) -> None:
     if not removed:
         raise click.ClickException(f"{danish!r} is not in the glossary")
     click.echo(f"{removed} {'entry' if removed == 1 else 'entries'} of {danish!r} removed")
+
+
+@glossary_group.command("edit")
+@click.argument("danish")
+@click.option("--of", "of_english", default=None, metavar="ENGLISH",
+              help="The preferred English of the entry to change, when DANISH has several.")
+@click.option("--danish", "new_danish", default=None, help="The new Danish text.")
+@click.option("--english", default=None, help="The new English rendering(s), several separated by |.")
+@click.option("--note", default=None, help="The new note.")
+@db_option
+@fail_cleanly
+def glossary_edit(danish: str, of_english: str | None, new_danish: str | None, english: str | None,
+                  note: str | None, db: str | None) -> None:
+    """Change one term: its Danish, English renderings or note; what is not given stays."""
+    from bilingual.termbase import edit_term, find_entry
+
+    if new_danish is None and english is None and note is None:
+        raise click.UsageError("nothing to change: give --danish, --english or --note")
+    with open_store(db, must_exist=True) as store:
+        term = edit_term(store, find_entry(store, danish, of_english).id, new_danish, english, note)
+    click.echo(f"changed: {term.danish} → {' | '.join(term.english)}" + (f"  ({term.note})" if term.note else ""))
 
 
 @glossary_group.command("check")

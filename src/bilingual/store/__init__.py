@@ -21,8 +21,12 @@ from bilingual.segment import Segment, text_hash
 from bilingual.store.alignments import AlignmentsMixin
 from bilingual.store.dialect import is_url, safe_url
 from bilingual.store.discrepancies import DiscrepancyStore
+from bilingual.store.history import ReviewHistoryStore
+from bilingual.store.judgement import AlignmentJudgementStore
 from bilingual.store.metadata import DocumentMetaStore
 from bilingual.store.schema import MIGRATIONS, connect
+from bilingual.store.terms import GlossaryEntryStore
+from bilingual.store.terms import glossary_key as _glossary_key
 from bilingual.store.types import (
     ALIGNMENT_STATUSES,
     FURNITURE_BY_REVIEWER,
@@ -46,12 +50,8 @@ __all__ = [
 ]
 
 
-def _glossary_key(text: str) -> str:
-    """How glossary entries are compared: case and runs of spaces do not count."""
-    return " ".join(text.split()).casefold()
-
-
-class Store(AlignmentsMixin, DiscrepancyStore, DocumentMetaStore):
+class Store(AlignmentsMixin, DiscrepancyStore, DocumentMetaStore, ReviewHistoryStore, AlignmentJudgementStore,
+            GlossaryEntryStore):
     """A connection to the store; creates and migrates the schema on open.
 
     ``path`` is an SQLite file or a ``postgresql://`` URL. Only a bilingual store (or, with ``create``, a

@@ -183,6 +183,14 @@ MIGRATIONS: list[str | dict[str, str]] = [
     ALTER TABLE documents ADD COLUMN site TEXT NOT NULL DEFAULT '';
     ALTER TABLE documents ADD COLUMN source_format TEXT NOT NULL DEFAULT 'text';
     """,
+    # 8: undo in the review history: each version says what made it (a save, an undo, a restore) and, for an
+    # undo or a restore, which version's decision it brought back (0: pending), so the history stays
+    # append-only and an undo is a version of its own with who and when
+    """
+    ALTER TABLE review_history ADD COLUMN action TEXT NOT NULL DEFAULT 'save'
+        CHECK (action IN ('save', 'undo', 'restore'));
+    ALTER TABLE review_history ADD COLUMN restores INTEGER;
+    """,
 ]
 
 # Tables every release had: a file holding them but no application id is a store of a release before ids.
