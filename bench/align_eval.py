@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from align_peers import load_peers, peers_folder  # noqa: E402
 from align_side_by_side import markdown_table, run_side_by_side  # noqa: E402
 from embed_cache import DiskCachedEmbedder  # noqa: E402
-from support.gold import CONDITIONS, NOISE_RATE, comparable_case, load_ntrex, parallel_case  # noqa: E402
+from support.gold import CONDITIONS, comparable_case, load_ntrex, parallel_case  # noqa: E402
 from support.score import score_cases, score_pairs  # noqa: E402
 
 from bilingual import align as A  # noqa: E402

@@ -43,8 +43,16 @@ from bilingual.align.comparable import (
     longest_increasing_chain,
 )
 from bilingual.align.crosslingual import adjacent_pairs as crosslingual_pairs
-from bilingual.align.embedding import CachedEmbedder, E5Embedder, load_crosslingual, text_hash
-from bilingual.align.embedding import embed, embedder_name, load_embedder, packaged_embedder_path
+from bilingual.align.embedding import (
+    CachedEmbedder,
+    E5Embedder,
+    embed,
+    embedder_name,
+    load_crosslingual,
+    load_embedder,
+    packaged_embedder_path,
+    text_hash,
+)
 from bilingual.align.parallel import (
     BAND_WIDTH,
     COARSE_FACTOR,

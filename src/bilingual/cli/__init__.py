@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from bilingual import __version__
-from bilingual.cli import aligning, doctor, documents, exchange, glossary, models
+from bilingual.cli import aligning, doctor, documents, exchange, glossary, models, qa
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -21,5 +21,5 @@ def main() -> None:
 # The order of the command table in ``bilingual --help``.
 for command in (documents.translate, documents.add, documents.furniture, documents.stats, documents.review,
                 models.model, exchange.coverage, exchange.export_command, exchange.import_reviews_command,
-                aligning.align_command, aligning.align_files, glossary.glossary_group, doctor.doctor):
+                aligning.align_command, aligning.align_files, glossary.glossary_group, qa.qa_command, doctor.doctor):
     main.add_command(command)

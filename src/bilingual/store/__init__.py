@@ -18,6 +18,7 @@ from bilingual.decisions import REVIEWED
 from bilingual.documents import Document
 from bilingual.glossary import Term
 from bilingual.segment import Segment, text_hash
+from bilingual.store.embeddings import EmbeddingsMixin
 from bilingual.store.schema import MIGRATIONS, connect
 from bilingual.store.types import (
     ALIGNMENT_STATUSES,
@@ -46,7 +47,7 @@ def _glossary_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class Store:
+class Store(EmbeddingsMixin):
     """A connection to the SQLite store; creates and migrates the schema on open.
 
     Only a bilingual store (or, with ``create``, a new or empty file) is opened; every SQLite or file

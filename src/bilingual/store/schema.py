@@ -143,6 +143,18 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE segments ADD COLUMN language TEXT CHECK (language IN ('da', 'en'));
     """,
+    # 6: the embeddings cache: a sentence vector per text hash and embedder signature (base64 float32 as
+    # TEXT), so realigning and the review app embed a sentence once per model, however often it is aligned
+    """
+    CREATE TABLE embeddings (
+        embedder TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        dimensions INTEGER NOT NULL,
+        vector TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (embedder, text_hash)
+    );
+    """,
 ]
 
 # Tables every release had: a file holding them but no application id is a store of a release before ids.
