@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.embedding import CachingEmbedder  # noqa: E402
-from support.gold import CONDITIONS, NOISE_RATE, comparable_case, load_ntrex, parallel_case  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+from align_peers import load_peers, peers_folder  # noqa: E402
+from align_side_by_side import markdown_table, run_side_by_side  # noqa: E402
+from embed_cache import DiskCachedEmbedder  # noqa: E402
+from support.gold import CONDITIONS, comparable_case, load_ntrex, parallel_case  # noqa: E402
 from support.score import score_cases, score_pairs  # noqa: E402
 
 from bilingual import align as A  # noqa: E402
@@ -95,7 +98,7 @@ def run_parallel(embedder, mt: bool) -> None:
               f"{','.join(sorted(set(modes))):<14}{seconds / len(cases):>7.1f}")
 
 
-def _comparable_scores(cases, condition: str, embedder, threshold: float | None = None):
+def _comparable_scores(cases, condition: str, embedder, threshold: float | None = None, cross=None):
     tp = predicted = gold = 0
     modes, seconds = [], 0.0
     for case in cases:
@@ -103,7 +106,7 @@ def _comparable_scores(cases, condition: str, embedder, threshold: float | None 
         embedder.encode(src_en + case.tgt)
         started = time.perf_counter()
         result = A.align(src_en, case.tgt, src_da=case.src, tgt_doc=case.tgt_doc, mode="auto",
-                         threshold=threshold, embedder=embedder)
+                         threshold=threshold, embedder=embedder, crosslingual=cross)
         seconds += time.perf_counter() - started
         s = score_pairs(case.gold, result.beads)
         tp, predicted, gold = tp + s.true_positives, predicted + s.predicted, gold + s.gold
@@ -113,7 +116,7 @@ def _comparable_scores(cases, condition: str, embedder, threshold: float | None 
     return p, r, (2 * p * r / (p + r) if p + r else 0.0), modes, seconds / len(cases)
 
 
-def run_comparable(embedder, calibrate: bool) -> None:
+def run_comparable(embedder, calibrate: bool, cross=None) -> None:
     """Pair precision/recall/F1 on comparable cases at the stored threshold."""
     da, en = load_ntrex()
     cases = [comparable_case(da, en, seed) for seed in COMPARABLE_SEEDS]
@@ -127,7 +130,7 @@ def run_comparable(embedder, calibrate: bool) -> None:
           f"{A.LINK_FLOOR}, or mutual best with similarity >= {A.MUTUAL_LINK}")
     print(f"  {'condition':<10}{'pair P':>8}{'pair R':>8}{'pair F1':>9}  {'mode chosen':<14}{'s/case':>7}")
     for condition in CONDITIONS:
-        p, r, f, modes, secs = _comparable_scores(cases, condition, embedder)
+        p, r, f, modes, secs = _comparable_scores(cases, condition, embedder, cross=cross)
         print(f"  {condition:<10}{p:>8.4f}{r:>8.4f}{f:>9.4f}  {','.join(sorted(set(modes))):<14}{secs:>7.1f}")
     if calibrate:
         calibration = [comparable_case(da, en, seed) for seed in CALIBRATION_SEEDS]
@@ -135,7 +138,7 @@ def run_comparable(embedder, calibrate: bool) -> None:
         grid = (1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.4)
         print(f"  {'condition':<10}" + "".join(f"{t:>7}" for t in grid))
         for condition in CONDITIONS:
-            row = [_comparable_scores(calibration, condition, embedder, t)[2] for t in grid]
+            row = [_comparable_scores(calibration, condition, embedder, t, cross)[2] for t in grid]
             print(f"  {condition:<10}" + "".join(f"{v:>7.3f}" for v in row))
 
 
@@ -296,7 +299,9 @@ def run_seeds(embedder) -> None:
 def main() -> None:
     """Run the evaluation and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="skip the 10,000 x 10,000 run")
+    parser.add_argument("--quick", action="store_true", help="the side-by-side table on the first 400 lines only")
+    parser.add_argument("--all", action="store_true", help="also the seeds and the speed and memory at scale")
+    parser.add_argument("--peers", help="folder of the peer aligners' sources (else $BILINGUAL_ALIGN_PEERS)")
     parser.add_argument("--calibrate", action="store_true", help="sweep the comparable threshold")
     parser.add_argument("--no-mt", action="store_true", help="never load the translation model")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
@@ -310,14 +315,22 @@ def main() -> None:
     except FileNotFoundError as exc:
         raise SystemExit(f"align_eval: {exc}") from exc
     started = time.perf_counter()
-    embedder = CachingEmbedder(A.load_embedder())
-    print(f"bilingual alignment evaluation (bilingual.align version {A.VERSION}, embedder {embedder.bilingual_name}, "
-          f"noisy condition: {NOISE_RATE:.0%} of words dropped or replaced)")
-    run_parallel(embedder, mt=not args.no_mt)
-    run_comparable(embedder, args.calibrate)
-    run_seeds(embedder)
-    run_parallel_scale(embedder)
-    run_scale(args.quick)
+    embedder = DiskCachedEmbedder(A.load_embedder())
+    cross = DiskCachedEmbedder(A.load_crosslingual())
+    print(f"bilingual alignment evaluation (bilingual.align version {A.VERSION}, embedders {embedder.bilingual_name} "
+          f"on the translation and {cross.bilingual_name} Danish to English; load {os.getloadavg()[0]:.2f})")
+    peers = load_peers(peers_folder(args.peers))
+    rows = run_side_by_side(embedder, cross, peers, PARALLEL_SEEDS[:1], 400 if args.quick else None)
+    print("\n" + markdown_table(rows, ["ours", *peers]))
+    print(f"  embedding: {embedder.encoded} texts by {embedder.bilingual_name} in {embedder.seconds:.0f} s, "
+          f"{cross.encoded} by {cross.bilingual_name} in {cross.seconds:.0f} s (0 when all were cached on disk)")
+    if args.quick:
+        return
+    run_comparable(embedder, args.calibrate, cross)
+    if args.all:
+        run_seeds(embedder)
+        run_parallel_scale(embedder)
+        run_scale(False)
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bilingual.align import MODES, align
+from bilingual.align import MODES, CachedEmbedder, align, load_crosslingual, load_embedder
 from bilingual.decisions import English, alignment_text, review_english
 from bilingual.documents import LANGUAGE_NAMES as NAMES
 from bilingual.documents import (
@@ -279,8 +279,11 @@ def alignment_translations(store: Store, segments: Sequence[StoredSegment]) -> t
 
 def align_documents(store: Store, source_document_id: int, target_document_ids: Sequence[int] | None = None, *,
                     mode: str = "auto", threshold: float | None = None, top_k: int = 3,
-                    embedder: Any = None) -> AlignReport:
+                    embedder: Any = None, crosslingual: Any = None) -> AlignReport:
     """Align one Danish document with English ones (default: all in the store) and store the beads.
+
+    Both embedders (``crosslingual``: the Danish–English one, False for none) keep their vectors in
+    the store's embeddings cache, so a sentence is embedded once per model however often it is aligned.
 
     Page furniture is left out on both sides. Each Danish sentence gets its chosen bead (rank 0; a
     bead with no English side when it has no counterpart) and its other candidates (rank 1, 2 ...).
@@ -300,8 +303,11 @@ def align_documents(store: Store, source_document_id: int, target_document_ids: 
         english.extend(segs)
         tgt_doc.extend([position] * len(segs))
     src_en, origins, mt_info = alignment_translations(store, danish)
+    cached = CachedEmbedder(embedder if embedder is not None else load_embedder(), store)
+    cross = False if crosslingual is False else CachedEmbedder(
+        crosslingual if crosslingual is not None else load_crosslingual(), store)
     result = align(src_en, [s.text for s in english], tgt_doc=tgt_doc, mode=mode, threshold=threshold,
-                   top_k=top_k, embedder=embedder, src_da=[s.text for s in danish])
+                   top_k=top_k, embedder=cached, src_da=[s.text for s in danish], crosslingual=cross)
     rows: list[tuple[list[int], list[int], float, int, str]] = []
     chosen_pairs: set[tuple[int, int]] = set()
     for bead in result.beads:
@@ -352,11 +358,11 @@ def last_alignment_request(store: Store, source_document_id: int) -> dict[str, A
 
 
 def realign_document(store: Store, source_document_id: int, *, embedder: Any = None,
-                     defaults: dict[str, Any] | None = None) -> AlignReport:
+                     defaults: dict[str, Any] | None = None, crosslingual: Any = None) -> AlignReport:
     """Align a Danish document again as it was last aligned (``defaults`` for what no earlier run says)."""
     request = {**(defaults or {}), **last_alignment_request(store, source_document_id)}
     return align_documents(store, source_document_id, request.pop("target_document_ids", None), embedder=embedder,
-                           **request)
+                           crosslingual=crosslingual, **request)
 
 
 def translations_for_alignment(texts: Sequence[str], db: str | Path | None,

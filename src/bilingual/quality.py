@@ -38,7 +38,11 @@ LABELS: dict[str, str] = {
     "term": "terminology",
     "untranslated": "Danish words",
     "length": "length",
+    "meaning": "meaning may differ",
 }
+# How much each check's warning weighs, for batch users sorting what to look at first.
+SEVERITY: dict[str, str] = {"empty": "error", "identical": "error", "meaning": "warning", "number": "warning",
+                            "name": "warning", "term": "warning", "untranslated": "warning", "length": "notice"}
 MIN_LENGTH_CHECKED = 20  # shorter sentences ("Baggrund", "Ja.") vary too much in length to judge
 LENGTH_RATIO = (0.5, 2.0)  # Danish→English news text stays near 1.0; outside this, text was lost or invented
 

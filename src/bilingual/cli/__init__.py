@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from bilingual import __version__
-from bilingual.cli import aligning, concordance, discrepancies, doctor, documents, exchange, glossary, models, store
+from bilingual.cli import aligning, concordance, discrepancies, doctor, documents, exchange, glossary, models, qa, store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,5 +23,5 @@ for command in (documents.translate, documents.add, documents.furniture, documen
                 models.model, exchange.coverage, discrepancies.discrepancies, exchange.export_command,
                 exchange.import_reviews_command, aligning.align_command, aligning.align_files,
                 glossary.glossary_group, concordance.concordance_command, store.store_group,
-                doctor.doctor):
+                qa.qa_command, doctor.doctor):
     main.add_command(command)

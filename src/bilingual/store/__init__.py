@@ -21,6 +21,7 @@ from bilingual.segment import Segment, text_hash
 from bilingual.store.alignments import AlignmentsMixin
 from bilingual.store.dialect import is_url, safe_url
 from bilingual.store.discrepancies import DiscrepancyStore
+from bilingual.store.embeddings import EmbeddingsMixin
 from bilingual.store.history import ReviewHistoryStore
 from bilingual.store.judgement import AlignmentJudgementStore
 from bilingual.store.metadata import DocumentMetaStore
@@ -51,7 +52,7 @@ __all__ = [
 
 
 class Store(AlignmentsMixin, DiscrepancyStore, DocumentMetaStore, ReviewHistoryStore, AlignmentJudgementStore,
-            GlossaryEntryStore):
+            GlossaryEntryStore, EmbeddingsMixin):
     """A connection to the store; creates and migrates the schema on open.
 
     ``path`` is an SQLite file or a ``postgresql://`` URL. Only a bilingual store (or, with ``create``, a

@@ -191,6 +191,18 @@ MIGRATIONS: list[str | dict[str, str]] = [
         CHECK (action IN ('save', 'undo', 'restore'));
     ALTER TABLE review_history ADD COLUMN restores INTEGER;
     """,
+    # 9: the embeddings cache: a sentence vector per text hash and embedder signature (base64 float32 as
+    # TEXT), so realigning and the review app embed a sentence once per model, however often it is aligned
+    """
+    CREATE TABLE embeddings (
+        embedder TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        dimensions INTEGER NOT NULL,
+        vector TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (embedder, text_hash)
+    );
+    """,
 ]
 
 # Tables every release had: a file holding them but no application id is a store of a release before ids.
