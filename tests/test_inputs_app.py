@@ -79,3 +79,20 @@ def test_paste_and_upload_functions(tmp_path):
     assert source_line(DocumentMeta(url="https://x.dk/a", date="2026-03-14", author="Søren Ågård")) == \
         "2026-03-14 · Søren Ågård · https://x.dk/a"
     assert source_line(DocumentMeta()) == ""
+
+
+def test_the_document_header_shows_its_date_author_and_site(tmp_path, monkeypatch):
+    from bilingual.pipeline import add_documents
+
+    page = tmp_path / "artikel.html"
+    page.write_text(ARTICLE_HTML, encoding="utf-8")
+    db = tmp_path / "header.sqlite3"
+    with Store(db) as store:
+        add_documents(store, [page])
+        meta = store.document_meta(store.documents()[0].id)
+    assert meta.author == "Søren Ågård" and meta.date
+    monkeypatch.setenv("BILINGUAL_DB", str(db))
+    monkeypatch.setenv("BILINGUAL_MODEL", str(tmp_path / "no-model"))
+    at = start()
+    header = [c.value.replace("\\", "") for c in at.caption if "Søren Ågård" in c.value]  # markdown-escaped
+    assert header and meta.date in header[0], [c.value for c in at.caption]

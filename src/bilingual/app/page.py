@@ -24,7 +24,7 @@ from bilingual.app.sidebar import (
     sidebar_import,
     upload_form,
 )
-from bilingual.app.uploads import seed_files
+from bilingual.app.uploads import seed_files, source_line
 from bilingual.glossary import Glossary, Term
 from bilingual.pipeline import add_documents
 from bilingual.settings import setting_value
@@ -62,6 +62,9 @@ def render_app() -> None:
         doc = choose_document(danish, titles)
         st.set_page_config(page_title=titles[doc.id])
         st.markdown(f"#### {md(titles[doc.id])}", help=f"File: {doc.name}")
+        source = source_line(store.document_meta(doc.id))
+        if source:
+            st.caption(md(source))
         rows = load_rows(store, doc.id)
         sidebar_filters(rows)
         sidebar_import(store)
