@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -120,6 +121,17 @@ def test_no_counterpart_in_one_action_then_the_export_has_an_empty_english_side_
     context.close()
 
 
+def _judged(db, document_id: int, segment_id: int, state: str, timeout: float = 15.0) -> bool:
+    """Whether the sentence's alignment reaches ``state`` in the store within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Store(db) as store:
+            if load_judgement(store, document_id, segment_id).state == state:
+                return True
+        time.sleep(0.2)
+    return False
+
+
 def test_pick_another_candidate(served, browser):
     from playwright.sync_api import expect
 
@@ -133,7 +145,13 @@ def test_pick_another_candidate(served, browser):
     judge = page.locator(f".st-key-judge_{doc.id}_{seg.id}")
     judge.get_by_text("Pick another (3 ranked candidates)").click()
     expect(judge.get_by_text("current", exact=True)).to_be_visible(timeout=WAIT_MS)
-    judge.locator(f".st-key-judge_take_{doc.id}_{seg.id}_{second.alignment_id} button").click()
+    take = judge.locator(f".st-key-judge_take_{doc.id}_{seg.id}_{second.alignment_id} button")
+    take.click()
+    if not _judged(db, doc.id, seg.id, "accepted"):
+        # a click that lands while the page is still rerunning is dropped by Streamlit; taking the same
+        # candidate again is the same decision, so one more click is what a reviewer would do
+        take.click()
+        assert _judged(db, doc.id, seg.id, "accepted"), "the candidate was never taken"
     # the state badge, not the passing note: a later rerun may have cleared that
     expect(judge.get_by_text("accepted", exact=True)).to_be_visible(timeout=WAIT_MS)
     with Store(db) as store:
