@@ -19,8 +19,8 @@ from bilingual.segment import text_hash
 from bilingual.store.dialect import SQLITE, script_for
 from bilingual.store.schema import MIGRATIONS
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "tests" / "data" / "stores"
+# The fixtures sit beside this script's folder, in tests/data/stores, inside the repository.
+OUT = Path(__file__).resolve().parent.parent / "data" / "stores"
 RELEASED = (1, 2, 3, 4)
 NOW = "2024-05-01T12:00:00+00:00"
 
