@@ -293,33 +293,51 @@ def test_unsaved_drafts_survive_paging(review_db):
     assert rows(at)[seg.id]["text"] == "Half-way edit"
 
 
-def test_alignment_accept_reject_and_pick_another_candidate(review_db):
+def _beads(db, seg):
+    with Store(db) as store:
+        return {a.rank: a for a in store.alignments() if a.source_segment_ids == (seg.id,)}
+
+
+def test_alignment_this_is_it_and_pick_another_candidate(review_db):
     first, second = danish_segments(review_db)[:2]
     at = start()
     set_reviewer(at, "Anna")
     open_row(at, first)
     at.button(key=f"alok_{first.id}").click().run()
-    with Store(review_db) as store:
-        beads = {a.source_segment_ids[0]: [] for a in store.alignments()}
-        for a in store.alignments():
-            beads[a.source_segment_ids[0]].append(a)
-    chosen = [a for a in beads[first.id] if a.rank == 0][0]
-    assert (chosen.status, chosen.reviewer) == ("accepted", "Anna")
+    assert (_beads(review_db, first)[0].status, _beads(review_db, first)[0].reviewer) == ("accepted", "Anna")
 
-    candidate = [a for a in beads[second.id] if a.rank == 1][0]
-    open_row(at, second)
-    open_popover(at, f"cands_{second.id}")
-    at.button(key=f"pick_{second.id}_{candidate.id}").click().run()
     with Store(review_db) as store:
-        after = {a.id: a.status for a in store.alignments() if a.source_segment_ids == (second.id,)}
+        doc = store.document(DANISH_SEED.name)
+    candidate = _beads(review_db, second)[1]
+    open_row(at, second)
+    open_popover(at, f"cands_{second.id}")  # the judgement panel of the Sentence tools tab, in the strip
+    at.button(key=f"judge_take_{doc.id}_{second.id}_{candidate.id}").click().run()
+    after = {a.id: a.status for a in _beads(review_db, second).values()}
     assert after[candidate.id] == "accepted"
     assert [s for i, s in after.items() if i != candidate.id] == ["rejected"]
-    assert at.button(key=f"alok_{second.id}").disabled  # the picked one is now the accepted best match
+    assert at.button(key=f"alok_{second.id}").disabled  # the picked one is now the accepted match
+    assert rows(at)[second.id]["match"]["status"] == "accepted"
 
-    at.button(key=f"alno_{second.id}").click().run()
+
+def test_not_this_one_puts_no_other_candidate_in_its_place(review_db):
+    from bilingual.records import export_records
+
+    third = danish_segments(review_db)[2]
+    beads = _beads(review_db, third)
+    assert set(beads) == {0, 1}  # a rank-1 candidate is there to be promoted, and must not be
+    at = start()
+    set_reviewer(at, "Anna")
+    open_row(at, third)
+    assert rows(at)[third.id]["match"] is not None
+    at.button(key=f"alno_{third.id}").click().run()
+    after = _beads(review_db, third)
+    assert (after[0].status, after[1].status) == ("rejected", "machine")
+    assert rows(at)[third.id]["match"] is None  # the grid says "no English match"
+    assert "No English match" in [c.value for c in at.caption]
+    assert at.button(key=f"alok_{third.id}").disabled and at.button(key=f"alno_{third.id}").disabled
     with Store(review_db) as store:
-        assert {a.status for a in store.alignments() if a.source_segment_ids == (second.id,)} == {"rejected"}
-    assert rows(at)[second.id]["match"] is None
+        [record] = [r for r in export_records(store) if r.id == third.stable_id]
+    assert (record.english, record.english_ids) == ("", ())
 
 
 def test_qa_view_shows_exactly_the_rows_with_warnings(review_db):
@@ -361,9 +379,10 @@ def test_a_bead_with_no_english_side_says_so(review_db):
     at = start()
     assert rows(at)[first.id]["match"]["text"] == "(no English counterpart)"
     assert rows(at)[second.id]["match"]["text"] and rows(at)[second.id]["match"]["score"] == "0.80"
-    open_row(at, second)
-    open_popover(at, f"cands_{second.id}")
-    assert markdown_texts(at).count("*no English counterpart*") == 1
+    open_row(at, first)
+    open_popover(at, f"cands_{first.id}")
+    assert "This sentence has no counterpart in these articles (the aligner's verdict)." in [
+        c.value for c in at.caption]
     assert "(empty)" not in markdown_texts(at)
 
 

@@ -24,7 +24,7 @@ from bilingual.app.rows import (
     progress_counts,
     row_warnings,
 )
-from bilingual.app.state import is_unchanged, pick_candidate, save_decision
+from bilingual.app.state import is_unchanged, save_decision
 from bilingual.app.uploads import import_upload, seed_files, upload_language
 from bilingual.decisions import decision_status
 from bilingual.pipeline import add_documents, segments_to_translate
@@ -49,7 +49,8 @@ def row(segment_id: int = 1, status: str = "pending", mt: str | None = "mt", fin
 
     matches = () if score is None else (Match(9, (20,), "english", 2, "doc", score, 0, "machine", "test"),)
     return ReviewRow(segment_id - 1, segment_id, f"d:{paragraph}:{segment_id}", paragraph, segment_id, source,
-                     f"h{segment_id}", mt, final, status, reason, None, None, version, matches)
+                     f"h{segment_id}", mt, final, status, reason, None, None, version, matches,
+                     chosen_id=9 if matches else None)
 
 
 # --------------------------------------------------------------------------- rows
@@ -138,18 +139,13 @@ def test_a_repeated_decision_is_recognised():
     assert is_unchanged(rejected, "x", "rejected", 1, "bad") and not is_unchanged(rejected, "x", "rejected", 1, "worse")
 
 
-def test_pick_candidate_accepts_it_and_rejects_the_replaced_match(store):
-    add_documents(store, SEEDS)
-    danish = store.document(DANISH_SEED.name)
-    source = store.segments(danish.id, include_furniture=False)[0]
-    targets = store.segments(store.documents(language="en")[0].id)[:2]
-    store.replace_alignments(danish.id, [targets[0].document_id], "parallel", {}, [
-        ((source.id,), (targets[0].id,), 0.8, 0, "t"), ((source.id,), (targets[1].id,), 0.5, 1, "t")])
-    r = load_rows(store, danish.id)[0]
-    pick_candidate(store, r, r.candidates[0].alignment_id, "Anna")
-    statuses = {a.target_segment_ids: (a.status, a.reviewer) for a in store.alignments(danish.id)}
-    assert statuses == {(targets[0].id,): ("rejected", "Anna"), (targets[1].id,): ("accepted", "Anna")}
-    assert load_rows(store, danish.id)[0].best.target_ids == (targets[1].id,)
+def test_a_rejected_match_leaves_no_match_not_the_next_candidate():
+    segments = [seg(1, "Første sætning.")]
+    targets = {10: seg(10, "First.", document_id=2), 11: seg(11, "Other.", document_id=2)}
+    alignments = [bead(1, (1,), (10,), 0.9, status="rejected"), bead(2, (1,), (11,), 0.8, rank=1)]
+    [r] = build_rows(segments, {}, {}, alignments, targets, {})
+    assert r.best is None and [c.alignment_id for c in r.candidates] == [2]
+    assert is_low_score(r)  # no match in force counts as low
 
 
 # --------------------------------------------------------------------------- diff

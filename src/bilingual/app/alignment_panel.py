@@ -25,7 +25,7 @@ STATE_BADGES = {"accepted": ":green-badge[accepted]", "machine": ":gray-badge[al
                 "no counterpart": ":violet-badge[no counterpart: accepted]", "no match": ":orange-badge[no match]"}
 
 
-def _act(path: str, document_id: int, segment_id: int, action: str, reviewer: str | None, *args: object) -> None:
+def act(path: str, document_id: int, segment_id: int, action: str, reviewer: str | None, *args: object) -> None:
     """Run one judgement action on the freshest view of the sentence, and say what it did."""
     with Store(path) as store:
         j = judge.load_judgement(store, document_id, segment_id)
@@ -66,13 +66,13 @@ def alignment_panel(store: Store, doc: StoredDocument, segment_id: int, reviewer
         else:
             st.caption("No English match: pick one of the candidates, find one, or say it has no counterpart.")
         with st.container(horizontal=True, gap="small"):
-            st.button("This is it", key=f"judge_ok_{seg}", icon=":material/check:", on_click=_act,
+            st.button("This is it", key=f"judge_ok_{seg}", icon=":material/check:", on_click=act,
                       args=(*args, "accept_match", reviewer), disabled=current is None or current.status == "accepted",
                       help="Confirm this English match")
             st.button("No counterpart in these articles", key=f"judge_none_{seg}", icon=":material/block:",
-                      on_click=_act, args=(*args, "no_counterpart", reviewer), disabled=j.state == "no counterpart",
+                      on_click=act, args=(*args, "no_counterpart", reviewer), disabled=j.state == "no counterpart",
                       help="One action: the sentence is exported with an empty English side, alignment accepted")
-            st.button("Not this one", key=f"judge_no_{seg}", icon=":material/close:", on_click=_act,
+            st.button("Not this one", key=f"judge_no_{seg}", icon=":material/close:", on_click=act,
                       args=(*args, "reject_match", reviewer), disabled=current is None, type="tertiary",
                       help="Reject the match; no other candidate takes its place until you pick one")
         note = st.session_state.pop(NOTE_KEY, None)
@@ -85,7 +85,7 @@ def alignment_panel(store: Store, doc: StoredDocument, segment_id: int, reviewer
             for c in others:
                 st.markdown(_candidate_line(c))
                 if not c.current:
-                    st.button("Pick this one", key=f"judge_take_{seg}_{c.alignment_id}", on_click=_act,
+                    st.button("Pick this one", key=f"judge_take_{seg}_{c.alignment_id}", on_click=act,
                               args=(*args, "pick_match", reviewer, c.alignment_id))
             if current is None or not others:
                 _find_one(store, doc, segment_id, j, reviewer)
@@ -93,7 +93,7 @@ def alignment_panel(store: Store, doc: StoredDocument, segment_id: int, reviewer
             st.markdown(f"**Rejected** ({len(j.rejected)})")
             for c in j.rejected:
                 st.markdown(f":red-badge[rejected] {_candidate_line(c)}")
-                st.button("Restore", key=f"judge_back_{seg}_{c.alignment_id}", on_click=_act,
+                st.button("Restore", key=f"judge_back_{seg}_{c.alignment_id}", on_click=act,
                           args=(*args, "restore_match", reviewer, c.alignment_id), type="tertiary")
     return j
 
@@ -113,7 +113,7 @@ def _find_one(store: Store, doc: StoredDocument, segment_id: int, j: Judgement, 
     titles = {d.id: d.title for d in store.documents()}
     for s, score in found:
         st.markdown(f"{md(s.text)}  \n:small[{md(titles.get(s.document_id, s.document))} · chrF {score:.2f}]")
-        st.button("Choose this one", key=f"judge_find_{doc.id}_{segment_id}_{s.id}", on_click=_act,
+        st.button("Choose this one", key=f"judge_find_{doc.id}_{segment_id}_{s.id}", on_click=act,
                   args=(store.location, doc.id, segment_id, "choose_english", reviewer, [s.id], score))
 
 

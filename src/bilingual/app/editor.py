@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from bilingual.app.alignment_panel import NOTE_KEY, act, alignment_panel
 from bilingual.app.diff import md
 from bilingual.app.names import sentence_label
-from bilingual.app.rows import Match, ReviewRow
+from bilingual.app.rows import ReviewRow
 from bilingual.app.session import (
     current_reviewer,
     editor_value,
@@ -20,8 +21,8 @@ from bilingual.app.session import (
     session,
     set_editor,
 )
-from bilingual.app.state import pick_candidate
-from bilingual.store import Review
+from bilingual.settings import setting_value
+from bilingual.store import Review, StoredDocument
 
 STATUS_BADGES = {
     "pending": ":gray-badge[pending]",
@@ -29,20 +30,6 @@ STATUS_BADGES = {
     "corrected": ":blue-badge[corrected]",
     "rejected": ":red-badge[rejected]",
 }
-ALIGNMENT_BADGES = {"machine": ":gray-badge[machine]", "accepted": ":green-badge[accepted]",
-                    "rejected": ":red-badge[rejected]"}
-
-
-def on_alignment(alignment_id: int, status: str) -> None:
-    """Set the review status of an alignment bead."""
-    with open_store() as store:
-        store.set_alignment_status(alignment_id, status, current_reviewer())
-
-
-def on_pick(row: ReviewRow, alignment_id: int) -> None:
-    """Make a candidate the accepted English match of a row."""
-    with open_store() as store:
-        pick_candidate(store, row, alignment_id, current_reviewer())
 
 
 def on_reject(row: ReviewRow) -> None:
@@ -50,7 +37,7 @@ def on_reject(row: ReviewRow) -> None:
     on_save(row, "rejected")
 
 
-def sentence_tools(row: ReviewRow) -> None:
+def sentence_tools(doc: StoredDocument, row: ReviewRow) -> None:
     """One line of tools for the open sentence, in a fixed order whatever its status."""
     seg = row.segment_id
     text = editor_value(row)
@@ -74,7 +61,7 @@ def sentence_tools(row: ReviewRow) -> None:
         if history.open:
             with history, open_store() as store:
                 _history(row, store.review_history(row.text_hash), text)
-        _match_tools(row)
+        _match_tools(doc, row)
     note = session()["notes"].get(seg)
     if note is not None and note[0] == "error":
         st.error(note[1])
@@ -91,35 +78,25 @@ def _history(row: ReviewRow, history: list[Review], current: str) -> None:
                       args=(row, text), help="Put this text back in the editor; save to keep it")
 
 
-def _match_tools(row: ReviewRow) -> None:
+def _match_tools(doc: StoredDocument, row: ReviewRow) -> None:
+    # The match in force is the export's (``bilingual.judgement``): rejecting it leaves no match until the
+    # reviewer picks one or says there is none, so nothing takes its place unasked.
     best = row.best
-    if best is not None:
-        st.button("Match right", key=f"alok_{row.segment_id}", icon=":material/check:", type="tertiary",
-                  on_click=on_alignment, args=(best.alignment_id, "accepted"),
-                  disabled=best.status == "accepted", help="The English match shown is the right one")
-        st.button("Match wrong", key=f"alno_{row.segment_id}", icon=":material/close:", type="tertiary",
-                  on_click=on_alignment, args=(best.alignment_id, "rejected"),
-                  help="Not a match: the next candidate, if any, takes its place")
-    others = list(row.candidates) + list(row.rejected_matches)
-    box = st.popover(f"Other candidates ({len(row.candidates)})", key=f"cands_{row.segment_id}",
-                     on_change="rerun", type="tertiary", disabled=not others)
-    if not box.open:
-        return
-    with box:
-        for cand in others:
-            where = f"{md(cand.document)} · " if cand.has_english else ""
-            st.markdown(f"{_match_text(cand)}  \n{where}score {cand.score:.2f} · "
-                        f"{ALIGNMENT_BADGES.get(cand.status, cand.status)}")
-            if cand.status == "rejected":
-                st.button("Restore", key=f"alre_{row.segment_id}_{cand.alignment_id}", on_click=on_alignment,
-                          args=(cand.alignment_id, "machine"))
-            else:
-                st.button("Pick this one", key=f"pick_{row.segment_id}_{cand.alignment_id}", on_click=on_pick,
-                          args=(row, cand.alignment_id))
-
-
-def _match_text(match: Match) -> str:
-    # A bead with no English side is the aligner's decision that the sentence has no counterpart.
-    if not match.has_english:
-        return "*no English counterpart*"
-    return md(match.text) or "*(empty)*"
+    if best is None:
+        st.caption("No English match")
+    args = (str(setting_value("db")), doc.id, row.segment_id)
+    st.button("This is it", key=f"alok_{row.segment_id}", icon=":material/check:", type="tertiary",
+              on_click=act, args=(*args, "accept_match", current_reviewer()),
+              disabled=best is None or best.status == "accepted", help="Confirm the English match shown")
+    st.button("Not this one", key=f"alno_{row.segment_id}", icon=":material/close:", type="tertiary",
+              on_click=act, args=(*args, "reject_match", current_reviewer()), disabled=best is None,
+              help="Reject the match; no other candidate takes its place until you pick one")
+    box = st.popover("Pick another / no counterpart…", key=f"cands_{row.segment_id}", on_change="rerun",
+                     type="tertiary", icon=":material/link:")
+    if box.open:
+        with box, open_store() as store:
+            alignment_panel(store, doc, row.segment_id, current_reviewer())
+    else:
+        note = st.session_state.pop(NOTE_KEY, None)
+        if note is not None:
+            st.caption(note[1])

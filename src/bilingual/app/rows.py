@@ -17,6 +17,7 @@ from typing import Any
 from bilingual.decisions import English, counted_english, editor_text
 from bilingual.glossary import Glossary, TermHit
 from bilingual.quality import QaWarning, check_translation, post_edit_effort
+from bilingual.records import choose_beads
 from bilingual.store import REVIEW_STATUSES, Review, Store, StoredAlignment, StoredSegment
 
 # Views of the sentence list, in the order the app offers them.
@@ -74,6 +75,8 @@ class ReviewRow:
     version: int
     matches: tuple[Match, ...] = ()
     rejected_matches: tuple[Match, ...] = ()
+    # The bead in force, by the export's rule (``bilingual.records.choose_beads``); None: no match.
+    chosen_id: int | None = None
 
     @property
     def stored_text(self) -> str:
@@ -96,13 +99,14 @@ class ReviewRow:
 
     @property
     def best(self) -> Match | None:
-        """The chosen English match: an accepted bead first, else the best machine bead."""
-        return self.matches[0] if self.matches else None
+        """The English match in force, the one the export uses: an accepted bead, else the aligner's rank-0
+        bead; a rejected match leaves None (lower-ranked candidates are never promoted)."""
+        return next((m for m in self.matches if m.alignment_id == self.chosen_id), None)
 
     @property
     def candidates(self) -> tuple[Match, ...]:
-        """The other live candidates, one click away from the best."""
-        return self.matches[1:]
+        """The other live candidates, to pick from by hand."""
+        return tuple(m for m in self.matches if m.alignment_id != self.chosen_id)
 
 
 
@@ -137,7 +141,9 @@ def build_rows(segments: Sequence[StoredSegment], reviews: Mapping[str, Review],
     rows = []
     for position, seg in enumerate(segments):
         review = reviews.get(seg.text_hash)
-        live, rejected = order_matches(by_source.get(seg.id, []))
+        beads = by_source.get(seg.id, [])
+        live, rejected = order_matches(beads)
+        chosen = choose_beads(beads).get(seg.id)
         rows.append(ReviewRow(
             position=position, segment_id=seg.id, stable_id=seg.stable_id, paragraph=seg.paragraph,
             index=seg.index, source=seg.text, text_hash=seg.text_hash, mt=mts.get(seg.text_hash),
@@ -145,6 +151,7 @@ def build_rows(segments: Sequence[StoredSegment], reviews: Mapping[str, Review],
             reason=review.reason if review else None, reviewer=review.reviewer if review else None,
             updated_at=review.updated_at if review else None, version=review.version if review else 0,
             matches=tuple(match(b) for b in live), rejected_matches=tuple(match(b) for b in rejected),
+            chosen_id=chosen.id if chosen is not None else None,
         ))
     return rows
 

@@ -1,4 +1,4 @@
-"""A reviewer's decisions, free of Streamlit: what a save stores, when it is stale, and picking a match."""
+"""A reviewer's decisions, free of Streamlit: what a save stores, and when it is stale."""
 
 from __future__ import annotations
 
@@ -47,10 +47,3 @@ def save_decision(store: Store, row: ReviewRow, text: str, *, expected_version: 
         return SaveOutcome(conflict=exc.current)
     return SaveOutcome(review=review)
 
-
-def pick_candidate(store: Store, row: ReviewRow, alignment_id: int, reviewer: str | None) -> None:
-    """Make a candidate the accepted match of a row; the match it replaces is marked rejected."""
-    best = row.best
-    if best is not None and best.alignment_id != alignment_id:
-        store.set_alignment_status(best.alignment_id, "rejected", reviewer)
-    store.set_alignment_status(alignment_id, "accepted", reviewer)
