@@ -333,7 +333,6 @@ def test_not_this_one_puts_no_other_candidate_in_its_place(review_db):
     after = _beads(review_db, third)
     assert (after[0].status, after[1].status) == ("rejected", "machine")
     assert rows(at)[third.id]["match"] is None  # the grid says "no English match"
-    assert "No English match" in [c.value for c in at.caption]
     assert at.button(key=f"alok_{third.id}").disabled and at.button(key=f"alno_{third.id}").disabled
     with Store(review_db) as store:
         [record] = [r for r in export_records(store) if r.id == third.stable_id]

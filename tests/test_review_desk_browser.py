@@ -190,6 +190,70 @@ def test_esc_discards_the_unsaved_edit(served, browser):
     context.close()
 
 
+def test_a_discarded_edit_comes_back_with_one_action(served, browser):
+    from playwright.sync_api import expect
+
+    url, db = served
+    seg = segments(db)[9]
+    context, page = open_app(browser, url, "/?reviewer=Eva")
+    line(page, seg.id).click()
+    row = frame(page).locator(f".desk-row.active[data-id='{seg.id}']")
+    area = row.locator("textarea")
+    before = area.input_value()
+    area.press("End")
+    page.keyboard.type(" worth keeping")
+    edited = before + " worth keeping"
+    with Store(db) as store:
+        wait_until(lambda: store.drafts([seg.text_hash], "Eva"))
+    expect(row.get_by_role("button", name="Undo discard")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(area).to_have_value(before)
+    with Store(db) as store:
+        wait_until(lambda: not store.drafts([seg.text_hash], "Eva"))
+    # Ctrl+Z in the editor, right after Esc: the edit is back, and kept as a draft again.
+    page.keyboard.press("Control+z")
+    expect(area).to_have_value(edited)
+    expect(row.get_by_text("● unsaved changes")).to_be_visible()
+    with Store(db) as store:
+        wait_until(lambda: [d.text for d in store.drafts([seg.text_hash], "Eva").values()] == [edited])
+    # The button does the same after the Discard button.
+    row.get_by_role("button", name="Discard edit").click()
+    expect(area).to_have_value(before)
+    row.get_by_role("button", name="Undo discard").click()
+    expect(area).to_have_value(edited)
+    # Reset to MT, in the strip above the grid, replaces the edit: it comes back the same way.
+    with Store(db) as store:
+        wait_until(lambda: [d.text for d in store.drafts([seg.text_hash], "Eva").values()] == [edited])
+    reset = page.get_by_role("button", name="Reset to MT")
+    expect(reset).to_be_enabled()
+    reset.click()
+    expect(area).to_have_value(before)
+    row.get_by_role("button", name="Undo discard").click()
+    expect(area).to_have_value(edited)
+    assert review_of(db, seg.text) is None
+    context.close()
+
+
+def test_search_hits_are_marked_in_the_grid(served, browser):
+    import re
+
+    from playwright.sync_api import expect
+
+    url, db = served
+    seg = segments(db)[3]
+    word = max(re.findall(r"\w+", seg.text), key=len)
+    context, page = open_app(browser, url, "/?reviewer=Eva")
+    editor(page).wait_for(timeout=WAIT_MS)
+    expect(frame(page).locator("mark.hit-mark")).to_have_count(0)
+    search = page.get_by_label("Search Danish and English")
+    search.fill(word)
+    search.press("Enter")
+    marks = line(page, seg.id).locator(".da mark.hit-mark, .source mark.hit-mark")
+    expect(marks.first).to_be_visible()
+    assert {m.casefold() for m in marks.all_inner_texts()} == {word.casefold()}
+    context.close()
+
+
 def test_the_qa_badge_follows_a_number_as_it_is_typed(served, browser):
     from playwright.sync_api import expect
 

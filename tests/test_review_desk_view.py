@@ -58,3 +58,17 @@ def test_the_event_queue_is_applied_once_and_in_order():
     assert [e["seq"] for e in pending_events(value, 2)] == [3, 4]
     assert pending_events(value, 4) == []
     assert pending_events(None, 0) == [] and pending_events({"events": ["junk"]}, 0) == []
+
+
+def test_search_hits_are_marked_where_the_concordance_finds_them():
+    from bilingual.app.desk_view import search_spans
+
+    hits = row_view(row(), Editing(), None, "mødtes")["hits"]
+    assert hits == {"source": [[12, 18]], "english": []}
+    assert row(source="Koalitionen mødtes i 2017.").source[12:18] == "mødtes"
+    # the English that counts is searched in English: here the draft, not the MT
+    english = row_view(row(), Editing(text="The coalition met in 2017.", base_version=0), None, "Coalition")["hits"]
+    assert english == {"source": [], "english": [[4, 13]]}
+    assert row_view(row(), Editing(), None, "")["hits"] == {"source": [], "english": []}
+    assert search_spans("Koalitionen mødtes.", "...", "da") == []  # no word: nothing marked
+    assert search_spans("Mødtes de? De mødtes.", "mødtes", "da") == [[0, 6], [14, 20]]

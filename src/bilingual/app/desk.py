@@ -203,7 +203,8 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
             _focus(active)
         by_id = {r.segment_id: r for r in rows}
         sentence_tools(doc, by_id[active])
-        payload = [row_view(r, _editing(r, r.segment_id == active, memory), glossary) for r in visible]
+        query = ss.get("query", "")
+        payload = [row_view(r, _editing(r, r.segment_id == active, memory), glossary, query) for r in visible]
     _component()(rows=payload, focus=ss.get("desk_focus", {"id": active, "n": 0}), reviewer=current_reviewer() or "",
                  ack=int(ss.get("desk_ack", 0)), key=DESK_KEY, default=None)
 

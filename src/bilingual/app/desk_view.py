@@ -14,6 +14,7 @@ from typing import Any
 from bilingual.app.diff import diff_html
 from bilingual.app.names import sentence_label
 from bilingual.app.rows import ReviewRow, row_terms, row_warnings
+from bilingual.concordance import find_spans, phrase_key
 from bilingual.glossary import Glossary
 from bilingual.memory import FuzzyMatch
 from bilingual.store import Review
@@ -39,7 +40,18 @@ def conflict_view(theirs: Review, mine: str, theirs_text: str) -> dict[str, Any]
             "status": theirs.status}
 
 
-def row_view(row: ReviewRow, editing: Editing, glossary: Glossary | None) -> dict[str, Any]:
+def search_spans(text: str | None, query: str, language: str) -> list[list[int]]:
+    """Where the grid's search stands in a text, word by word as the concordance finds it (``[start, end]`` pairs)."""
+    if not text or not query.strip():
+        return []
+    try:
+        key = phrase_key(query, language)
+    except ValueError:  # a search with no word in it (punctuation only) marks nothing
+        return []
+    return [list(span) for span in find_spans(text, key, language)]
+
+
+def row_view(row: ReviewRow, editing: Editing, glossary: Glossary | None, query: str = "") -> dict[str, Any]:
     """One sentence for the grid: what it says, the English that counts, QA, glossary and match."""
     stored = row.stored_text
     text = editing.text if editing.text is not None else stored
@@ -58,6 +70,7 @@ def row_view(row: ReviewRow, editing: Editing, glossary: Glossary | None) -> dic
         "version": editing.base_version if draft is not None and editing.base_version is not None else row.version,
         "reviewer": row.reviewer, "updated": row.updated_at or "", "reason": row.reason,
         "english": english,
+        "hits": {"source": search_spans(row.source, query, "da"), "english": search_spans(english, query, "en")},
         "qa": [{"label": w.label, "message": w.message} for w in row_warnings(row, draft, glossary)],
         "terms": [[hit.text, hit.term.preferred, rendered] for hit, rendered in row_terms(row, text, glossary)],
         "diff": diff_html(row.mt, text) if row.mt is not None and text != row.mt else "",

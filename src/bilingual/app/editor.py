@@ -82,8 +82,6 @@ def _match_tools(doc: StoredDocument, row: ReviewRow) -> None:
     # The match in force is the export's (``bilingual.judgement``): rejecting it leaves no match until the
     # reviewer picks one or says there is none, so nothing takes its place unasked.
     best = row.best
-    if best is None:
-        st.caption("No English match")
     args = (str(setting_value("db")), doc.id, row.segment_id)
     st.button("This is it", key=f"alok_{row.segment_id}", icon=":material/check:", type="tertiary",
               on_click=act, args=(*args, "accept_match", current_reviewer()),
@@ -91,8 +89,8 @@ def _match_tools(doc: StoredDocument, row: ReviewRow) -> None:
     st.button("Not this one", key=f"alno_{row.segment_id}", icon=":material/close:", type="tertiary",
               on_click=act, args=(*args, "reject_match", current_reviewer()), disabled=best is None,
               help="Reject the match; no other candidate takes its place until you pick one")
-    box = st.popover("Pick another / no counterpart…", key=f"cands_{row.segment_id}", on_change="rerun",
-                     type="tertiary", icon=":material/link:")
+    box = st.popover("Other…", key=f"cands_{row.segment_id}", on_change="rerun", type="tertiary",
+                     help="Pick another English match, find one, or say the sentence has no counterpart")
     if box.open:
         with box, open_store() as store:
             alignment_panel(store, doc, row.segment_id, current_reviewer())

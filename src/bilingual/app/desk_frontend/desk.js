@@ -24,12 +24,22 @@
   let timers = new Map();
   let reviewer = "";
   let localNotes = new Map();
+  let discarded = new Map(); // id -> {text, version}: the edit Esc, Discard or a refill threw away, one action from back
   let lastHeight = 0;
   let lastArgs = "";
 
   const send = (type, data) => window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, data), "*");
   const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
     '"': "&quot;", "'": "&#39;"}[c]));
+  // A text with the search's hits (the server's [start, end] spans) marked.
+  const marked = (text, spans) => {
+    let out = "", at = 0;
+    for (const [start, end] of spans || []) {
+      out += escape(text.slice(at, start)) + `<mark class="hit-mark">${escape(text.slice(start, end))}</mark>`;
+      at = end;
+    }
+    return out + escape(text.slice(at));
+  };
   const storeKey = (row) => `bilingual:draft:${reviewer}:${row.hash}`;
 
   function flush() {
@@ -130,15 +140,36 @@
     enqueue({type: acceptMt ? "accept" : "save", id: row.id, text, version});
   }
 
+  function stash(row, kept) {
+    if (kept && kept.text !== row.stored) discarded.set(row.id, {text: kept.text, version: kept.version});
+  }
+
   function discard(row) {
+    const text = editorText(row);
+    stash(row, {text, version: local.has(row.id) ? local.get(row.id).version : row.version});
     clearTimeout(timers.get(row.id));
     timers.delete(row.id);
     queue = queue.filter((e) => !(e.type === "draft" && e.id === row.id));
     local.set(row.id, {text: row.stored, version: row.version});
     forget(row);
-    localNotes.set(row.id, ["info", "Unsaved edit discarded."]);
+    localNotes.set(row.id, ["info", discarded.has(row.id) ? "Unsaved edit discarded (Ctrl+Z or Undo discard brings it back)."
+      : "Unsaved edit discarded."]);
     render();
     enqueue({type: "discard", id: row.id});
+  }
+
+  function undoDiscard(row) {
+    const back = discarded.get(row.id);
+    if (!back) return false;
+    // A swap, not an overwrite: whatever the editor holds now can come back the same way.
+    discarded.delete(row.id);
+    stash(row, {text: editorText(row), version: local.has(row.id) ? local.get(row.id).version : row.version});
+    local.set(row.id, {text: back.text, version: back.version});
+    keepLocally(row, back.text);
+    sendDraft(row.id);
+    localNotes.set(row.id, ["info", "Discarded edit brought back."]);
+    render(true);
+    return true;
   }
 
   // ------------------------------------------------------------------ drawing
@@ -157,8 +188,8 @@
     if (isDirty(row) && !optimistic.has(row.id)) flags.push('<span class="unsaved-flag" title="unsaved edit">●</span>');
     if (row.qa.length) flags.push(`<span class="qa-flag" title="${escape(row.qa.map((w) => w.message).join("; "))}">⚠ ${row.qa.length}</span>`);
     el.innerHTML = `<span class="label" title="${escape(row.tip)}">${escape(row.label)}</span>`
-      + `<span class="da" title="${escape(row.source)}">${escape(row.source)}</span>`
-      + `<span class="en">${row.english === null ? '<span class="muted">—</span>' : escape(row.english)}</span>`
+      + `<span class="da" title="${escape(row.source)}">${marked(row.source, row.hits.source)}</span>`
+      + `<span class="en">${row.english === null ? '<span class="muted">—</span>' : marked(row.english, row.hits.english)}</span>`
       + `<span class="flags">${flags.join(" ")}</span>`;
     el.addEventListener("click", () => open(row.id));
     return el;
@@ -198,7 +229,7 @@
       + `<button type="button" data-act="take">Take theirs</button></div></div>` : "";
     const saveLabel = primaryLabel(row, text);
     el.innerHTML = `<div class="head">${head.join(" ")}</div>`
-      + `<div class="cols"><div><div class="source">${escape(row.source)}</div>`
+      + `<div class="cols"><div><div class="source">${marked(row.source, row.hits.source)}</div>`
       + `<div class="mt"><span class="muted">MT${edited ? " → your text" : ""}:</span> ${mt}</div>`
       + (terms ? `<div class="terms">${terms}</div>` : "") + memory + "</div>"
       + `<div><textarea rows="1" aria-label="Final English" placeholder="Type the English translation" spellcheck="true"></textarea>`
@@ -206,6 +237,7 @@
       + `<button type="button" class="primary" data-act="save" title="Save this text and open the next pending sentence (Ctrl+Enter)">${saveLabel}</button>`
       + `<button type="button" data-act="accept" title="Accept the machine translation unchanged and open the next pending sentence (Ctrl+Shift+Enter)"${row.mt === null ? " disabled" : ""}>Use MT & next</button>`
       + `<button type="button" data-act="discard" title="Discard the unsaved edit (Esc)"${dirty ? "" : " disabled"}>Discard edit</button>`
+      + (discarded.has(row.id) ? `<button type="button" data-act="undo" title="Bring back the discarded edit (Ctrl+Z)">Undo discard</button>` : "")
       + `<button type="button" data-act="prev" title="Previous sentence, the edit kept as a draft (Ctrl+↑)">↑ Prev</button>`
       + `<button type="button" data-act="next" title="Next sentence, the edit kept as a draft (Ctrl+↓)">↓ Next</button>`
       + `<button type="button" data-act="sheet" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button></div>`
@@ -226,6 +258,7 @@
       if (act === "save") save(row, false);
       else if (act === "accept") save(row, true);
       else if (act === "discard") discard(row);
+      else if (act === "undo") undoDiscard(row);
       else if (act === "prev") open(nextId(row.id, -1, false));
       else if (act === "next") open(nextId(row.id, 1, false));
       else if (act === "sheet") toggleSheet();
@@ -304,6 +337,9 @@
     else if (event.altKey && (event.key === "n" || event.key === "N" || event.code === "KeyN")) open(nextId(row.id, 1, true));
     else if (event.key === "Escape" && !sheet.hidden) toggleSheet();
     else if (event.key === "Escape") discard(row);
+    // Ctrl+Z right after a discard brings the edit back; once typing resumes it is the editor's own undo.
+    else if (ctrl && !event.shiftKey && (event.key === "z" || event.key === "Z") && editorText(row) === row.stored
+             && discarded.has(row.id)) undoDiscard(row);
     else handled = false;
     if (handled) { event.preventDefault(); event.stopPropagation(); }
   }
@@ -320,6 +356,8 @@
     if (event.key === "?" && !typing) { event.preventDefault(); toggleSheet(); }
     else if (event.key === "Escape" && !sheet.hidden) toggleSheet();
     else if (event.altKey && event.code === "KeyN" && active !== null) { event.preventDefault(); open(nextId(active, 1, true)); }
+    else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && (event.key === "z" || event.key === "Z") && !typing
+             && active !== null && byId.has(active) && undoDiscard(byId.get(active))) event.preventDefault();
   }
   document.addEventListener("keydown", onPageKey);
   // The frame changes width (the sidebar folds, the window is resized): the editor's height follows.
@@ -352,6 +390,7 @@
   function onRender(newArgs) {
     const first = args === null;
     args = newArgs;
+    const before = byId;
     rows = args.rows;
     byId = new Map(rows.map((r) => [r.id, r]));
     if (first) seq = args.ack;
@@ -367,6 +406,12 @@
     for (const row of rows) {
       if (row.push && row.push.n > (pushSeen.get(row.id) || 0)) {
         pushSeen.set(row.id, row.push.n);
+        // A refill (Reset to MT, Copy source, Restore) replaces the edit: it is kept like a discarded one.
+        if (!first) {
+          const old = before.get(row.id);
+          stash(row, local.has(row.id) ? local.get(row.id) : old && {text: old.text, version: old.version});
+          if (discarded.has(row.id) && discarded.get(row.id).text === row.push.text) discarded.delete(row.id);
+        }
         local.set(row.id, {text: row.push.text, version: row.version});
       }
       if (!pendingIds.has(row.id)) optimistic.delete(row.id);
