@@ -268,3 +268,76 @@ def test_the_alignment_picture_is_split_by_article_with_its_legend_and_a_click_o
     page.mouse.click(plot["x"] + 60, plot["y"] + plot["height"] * 0.6)
     expect(active).not_to_contain_text(segs[0].text[:40], timeout=WAIT_MS)
     context.close()
+
+
+def _sentence_with(segs, words: str):
+    return next(s for s in segs if words in s.text)
+
+
+def test_clicking_a_term_inserts_its_english_at_the_cursor(served, browser):
+    from playwright.sync_api import expect
+
+    from bilingual.termbase import add_term, make_term
+
+    url, db = served
+    _, segs = danish(db)
+    seg = _sentence_with(segs, "amerikanske forsvarsminister")
+    with Store(db) as store:
+        add_term(store, make_term("forsvarsminister", "Secretary of Defense"))
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    page.goto(f"{url}/?reviewer=Gry")
+    editor(page).wait_for(timeout=WAIT_MS)
+    open_row(page, seg.id)
+    area = editor(page)
+    area.fill("It is the last meeting for the US Ash Carter.")
+    # the cursor after "US ": the term goes in there, with a space before the next word
+    area.evaluate("a => a.setSelectionRange(34, 34)")
+    term = frame(page).locator(f".desk-row.active[data-id='{seg.id}'] button.term",
+                               has_text="forsvarsminister → Secretary of Defense")
+    term.click()
+    expect(area).to_have_value("It is the last meeting for the US Secretary of Defense Ash Carter.")
+    # the editor kept its focus and the cursor sits after the term: typing goes on from there
+    page.keyboard.type("X")
+    expect(area).to_have_value("It is the last meeting for the US Secretary of DefenseX Ash Carter.")
+    page.keyboard.press("Backspace")
+    area.press("Control+Enter")
+    saved = wait_until(lambda: (r := review_of(db, seg.text)) and r.status == "corrected" and r)
+    assert saved.final_text == "It is the last meeting for the US Secretary of Defense Ash Carter."
+    context.close()
+
+
+def test_a_shortcut_searches_the_words_selected_in_the_danish_sentence(served, browser):
+    from playwright.sync_api import expect
+
+    url, db = served
+    _, segs = danish(db)
+    seg = _sentence_with(segs, "amerikanske forsvarsminister")
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    page.goto(f"{url}/?reviewer=Hans")
+    editor(page).wait_for(timeout=WAIT_MS)
+    open_row(page, seg.id)
+    source = frame(page).locator(f".desk-row.active[data-id='{seg.id}'] .source")
+    source.evaluate("""el => {
+        const node = [...el.childNodes].find(n => n.textContent.includes("forsvarsminister"));
+        const at = node.textContent.indexOf("forsvarsminister");
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + "forsvarsminister".length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""")
+    editor(page).press("Control+Shift+F")
+    panel = page.locator(".st-key-concordance_panel_desk_cp")
+    expect(panel).to_be_visible(timeout=WAIT_MS)
+    expect(panel.get_by_label("Word or phrase")).to_have_value("forsvarsminister")
+    # the inflected form in the other Danish document is found, marked, with its document
+    other = panel.locator(".concordance-hit").filter(has_text="other_da.txt:1:0")
+    expect(other).to_be_visible(timeout=WAIT_MS)
+    expect(other.locator("mark")).to_have_text("Forsvarsministeren")
+    assert panel.locator(".concordance-hit").filter(has_text=DANISH_SEED.name.split(".")[0]).count() >= 2
+    page.get_by_role("button", name="Close the concordance").click()
+    expect(panel).to_be_hidden(timeout=WAIT_MS)
+    context.close()

@@ -25,15 +25,18 @@ def highlighted(hit: Hit) -> str:
     return "".join(out) + html.escape(hit.found[last:])
 
 
-def concordance_panel(store: Store, query: str = "") -> list[Hit]:
-    """A search box (``query`` fills it when given) and the hits, reviewed first; returns the hits shown."""
-    with st.container(border=True, key="concordance_panel"):
+def concordance_panel(store: Store, query: str = "", language: str | None = None, key: str = "cp") -> list[Hit]:
+    """A search box (``query`` and ``language`` fill it when given) and the hits, reviewed first; returns the
+    hits shown. ``key`` names the panel's widgets, so the page can hold more than one."""
+    with st.container(border=True, key=f"concordance_panel_{key}" if key != "cp" else "concordance_panel"):
         st.markdown("**Concordance**")
         if query:
-            st.session_state["cp_query"] = query
+            st.session_state[f"{key}_query"] = query
+        if language in ("da", "en"):
+            st.session_state[f"{key}_lang"] = language
         left, right = st.columns([4, 1], vertical_alignment="bottom")
-        phrase = left.text_input("Word or phrase", key="cp_query", placeholder="e.g. koalitionen")
-        language = right.radio("Language", ["da", "en"], horizontal=True, key="cp_lang",
+        phrase = left.text_input("Word or phrase", key=f"{key}_query", placeholder="e.g. koalitionen")
+        language = right.radio("Language", ["da", "en"], horizontal=True, key=f"{key}_lang",
                                format_func={"da": "Danish", "en": "English"}.get)
         if not phrase.strip():
             st.caption("Inflected forms are found too (koalitionen: koalitionens, Koalitionen).")

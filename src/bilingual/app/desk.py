@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from bilingual.app.concordance_panel import concordance_panel
 from bilingual.app.desk_view import Editing, conflict_view, row_view
 from bilingual.app.editor import sentence_tools
 from bilingual.app.rows import (
@@ -49,6 +50,8 @@ from bilingual.memory import TranslationMemory
 from bilingual.store import StoredDocument
 
 DESK_KEY = "desk"
+# The words a reviewer asked the store about from the desk (Ctrl+Shift+F): shown under the desk.
+CONCORDANCE_KEY = "desk_concordance"
 
 
 
@@ -127,6 +130,9 @@ def apply_events(events: list[dict[str, Any]], rows: list[ReviewRow], shown: lis
                 _follow(row, shown)
         elif kind == "take":
             on_take_theirs(row)
+        elif kind == "concordance" and isinstance(text, str) and text.strip():
+            n = ss.get(CONCORDANCE_KEY, {}).get("n", 0) + 1
+            ss[CONCORDANCE_KEY] = {"text": text.strip(), "lang": "en" if event.get("lang") == "en" else "da", "n": n}
     return False
 
 
@@ -207,6 +213,23 @@ def sentence_desk(doc: StoredDocument, glossary: Glossary) -> None:
         payload = [row_view(r, _editing(r, r.segment_id == active, memory), glossary, query) for r in visible]
     _component()(rows=payload, focus=ss.get("desk_focus", {"id": active, "n": 0}), reviewer=current_reviewer() or "",
                  ack=int(ss.get("desk_ack", 0)), key=DESK_KEY, default=None)
+    _desk_concordance()
+
+
+def _desk_concordance() -> None:
+    """The concordance of the words selected in the desk, until the reviewer closes it."""
+    ss = session()
+    asked = ss.get(CONCORDANCE_KEY)
+    if not asked or not asked.get("text"):
+        return
+    # A new request fills the box once; after that the reviewer may edit the search in place.
+    fresh = ss.get(CONCORDANCE_KEY + "_shown") != asked["n"]
+    ss[CONCORDANCE_KEY + "_shown"] = asked["n"]
+    with open_store() as store:
+        concordance_panel(store, asked["text"] if fresh else "", asked["lang"] if fresh else None, key="desk_cp")
+    if st.button("Close the concordance", key="desk_cp_close"):
+        ss[CONCORDANCE_KEY] = {"n": asked["n"]}
+        st.rerun(scope="fragment")
 
 
 def _progress(rows: list[ReviewRow], drafts: dict[int, str], shown: int) -> None:

@@ -213,8 +213,9 @@
     // The MT is shown once: in the editor while unchanged, else as a word diff against the editor's text.
     const mt = row.mt === null ? '<span class="muted">no machine translation yet</span>'
       : (edited ? (row.diff || escape(row.mt)) : '<span class="muted">unchanged in the editor</span>');
-    const terms = row.terms.map(([da, en, ok]) =>
-      `<span class="${ok ? "ok" : "missing"}">${ok ? "✓" : "✗"} ${escape(da)} → ${escape(en)}</span>`).join(" · ");
+    const terms = row.terms.map(([da, en, ok], i) =>
+      `<button type="button" class="term ${ok ? "ok" : "missing"}" data-term="${i}" `
+      + `title="Insert “${escape(en)}” at the cursor">${ok ? "✓" : "✗"} ${escape(da)} → ${escape(en)}</button>`).join(" ");
     const memory = row.memory.map((m, i) => `<div class="hit">Translation memory ${m.score}% · ${escape(m.status)}`
       + `${m.by ? " by " + escape(m.by) : ""}<br><span class="muted">${m.diff}</span><br>→ ${escape(m.target)} `
       + `<button type="button" data-use="${i}">Use this</button></div>`).join("");
@@ -265,12 +266,56 @@
       else if (act === "keep") { if (!needReviewer(row)) enqueue({type: "save", id: row.id, text: editorText(row), version: row.conflict.version}); }
       else if (act === "take") { local.set(row.id, {text: row.conflict.theirs, version: row.conflict.version}); forget(row); enqueue({type: "take", id: row.id}); render(); }
     }));
+    el.querySelectorAll("button[data-term]").forEach((b) => {
+      // The editor keeps its focus and cursor through the click, so the term lands where the reviewer was typing.
+      b.addEventListener("mousedown", (event) => event.preventDefault());
+      b.addEventListener("click", () => insertAtCursor(area, row, row.terms[Number(b.dataset.term)][1]));
+    });
     el.querySelectorAll("button[data-use]").forEach((b) => b.addEventListener("click", () => {
       keepLocally(row, row.memory[Number(b.dataset.use)].target);
       sendDraft(row.id);
       render();
     }));
     return el;
+  }
+
+  function insertAtCursor(area, row, text) {
+    // A selection is replaced by the term; a space is added where the term would touch a word.
+    const start = area.selectionStart, end = area.selectionEnd, value = area.value;
+    const before = start > 0 && /\S/.test(value[start - 1]) ? " " : "";
+    const after = end < value.length && /\w/.test(value[end]) ? " " : "";
+    area.focus({preventScroll: true});
+    area.setRangeText(before + text + after, start, end);
+    const caret = start + before.length + text.length;  // right after the term, where typing goes on
+    area.setSelectionRange(caret, caret);
+    keepLocally(row, area.value);
+    grow(area);
+    scheduleDraft(row);
+    refreshMarkers(area.closest(".desk-row"), row);
+  }
+
+  // The words selected in the active sentence: in the editor (English) or in the Danish source.
+  function selectedPhrase() {
+    const area = grid.querySelector(".desk-row.active textarea");
+    if (area && document.activeElement === area && area.selectionStart !== area.selectionEnd) {
+      return {text: area.value.slice(area.selectionStart, area.selectionEnd), lang: "en"};
+    }
+    const selection = window.getSelection();
+    const text = selection ? selection.toString() : "";
+    if (!text.trim() || !selection.anchorNode) return null;
+    const source = selection.anchorNode.parentElement && selection.anchorNode.parentElement.closest(".source, .da");
+    return {text, lang: source ? "da" : "en"};
+  }
+
+  function searchSelection() {
+    const phrase = selectedPhrase();
+    if (active === null) return;
+    if (!phrase || !phrase.text.trim()) {
+      localNotes.set(active, ["info", "Select a word or phrase in the Danish sentence or the editor first (Ctrl+Shift+F searches it)."]);
+      render(true);
+      return;
+    }
+    enqueue({type: "concordance", id: active, text: phrase.text.trim().slice(0, 200), lang: phrase.lang});
   }
 
   function refreshMarkers(el, row) {
@@ -337,6 +382,7 @@
     else if (event.altKey && (event.key === "n" || event.key === "N" || event.code === "KeyN")) open(nextId(row.id, 1, true));
     else if (event.key === "Escape" && !sheet.hidden) toggleSheet();
     else if (event.key === "Escape") discard(row);
+    else if (ctrl && event.shiftKey && (event.key === "f" || event.key === "F" || event.code === "KeyF")) searchSelection();
     // Ctrl+Z right after a discard brings the edit back; once typing resumes it is the editor's own undo.
     else if (ctrl && !event.shiftKey && (event.key === "z" || event.key === "Z") && editorText(row) === row.stored
              && discarded.has(row.id)) undoDiscard(row);
@@ -356,6 +402,9 @@
     if (event.key === "?" && !typing) { event.preventDefault(); toggleSheet(); }
     else if (event.key === "Escape" && !sheet.hidden) toggleSheet();
     else if (event.altKey && event.code === "KeyN" && active !== null) { event.preventDefault(); open(nextId(active, 1, true)); }
+    else if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.code === "KeyF" && !typing) {
+      event.preventDefault(); searchSelection();
+    }
     else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && (event.key === "z" || event.key === "Z") && !typing
              && active !== null && byId.has(active) && undoDiscard(byId.get(active))) event.preventDefault();
   }
