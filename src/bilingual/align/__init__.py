@@ -57,11 +57,13 @@ from bilingual.align.parallel import (
     BAND_WIDTH,
     COARSE_FACTOR,
     FULL_GRID_CELLS,
+    MEMBER_PENALTY,
     MERGE_COST,
     MERGE_PENALTY,
     _align_parallel,
 )
 from bilingual.align.similarity import (
+    AGREEMENT,
     CHAR_ORDER,
     CHRF_BETA,
     LENGTH_SIGMA,
@@ -82,8 +84,9 @@ from bilingual.align.similarity import (
 )
 
 __all__ = [
-    "BAND_WIDTH", "CHAR_ORDER", "CHRF_BETA", "COARSE_FACTOR", "FULL_GRID_CELLS", "LENGTH_SIGMA", "LINK_FLOOR",
-    "MARGIN_K", "MERGE_COST", "MERGE_PENALTY", "MODES", "MUTUAL_LINK", "NUMBER_PATTERN", "SHORTLIST", "THRESHOLDS",
+    "AGREEMENT", "BAND_WIDTH", "CHAR_ORDER", "CHRF_BETA", "COARSE_FACTOR", "FULL_GRID_CELLS", "LENGTH_SIGMA",
+    "LINK_FLOOR", "MARGIN_K", "MEMBER_PENALTY", "MERGE_COST", "MERGE_PENALTY", "MODES", "MUTUAL_LINK",
+    "NUMBER_PATTERN", "SHORTLIST", "THRESHOLDS",
     "VERSION", "WEIGHTS", "Alignment", "Bead", "NgramCodes", "align", "align_sentences", "anchor_words",
     "canonical_word", "choose_mode", "chrf", "chrf_pairs", "CachedEmbedder", "E5Embedder", "load_crosslingual",
     "text_hash", "crosslingual_pairs", "embed", "embedder_name", "in_document_order",
@@ -91,7 +94,7 @@ __all__ = [
     "packaged_embedder_path", "parse_number", "similarity_matrix",
 ]
 
-VERSION = "2"
+VERSION = "3"
 MODES = ("auto", "parallel", "comparable")
 
 
@@ -156,6 +159,7 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
         "threshold_source": "given" if threshold is not None else "default, calibrated on NTREX-128",
         "top_k": top_k, "score": "combined similarity in [0, 1]",
         "weights": {k: dict(v) for k, v in prob.weights.items()},
+        "exact_translation_agreement": list(AGREEMENT),
         "translated_sentences": int(prob.translated.sum()), "source_sentences": n, "target_sentences": m,
     }
     if chosen == "comparable":
@@ -163,7 +167,7 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
                          "mutual_link": MUTUAL_LINK})
     else:
         settings.update({"threshold_kind": "similarity (null beads below)", "merge_cost": MERGE_COST,
-                         "merge_penalty": MERGE_PENALTY})
+                         "merge_penalty": MERGE_PENALTY, "member_penalty": MEMBER_PENALTY})
     if tgt_doc is not None:
         settings["target_documents"] = len(set(tgt_doc))
     if auto_facts is not None:
