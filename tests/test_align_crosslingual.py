@@ -92,3 +92,50 @@ def test_realigning_embeds_no_sentence_twice(tmp_path, minilm, e5):
         assert (again_mini.texts, again_e5.texts) == (0, 0)
         assert store.embeddings_count() == cached
         assert (one.aligned, one.mode) == (two.aligned, two.mode)
+
+
+def test_an_exact_translation_agrees_fully_and_a_stranger_not_at_all(ntrex, minilm):
+    da, en = ntrex
+    english = A.embed(en[:20], minilm)
+    share = A.similarity.mt_agreement(english[:10], english[5:20])
+    assert share.shape == (10,) and share.dtype == np.float32
+    assert np.all(share[5:] == 1.0)  # the same sentence is in the English: full agreement
+    unrelated = A.embed(["Kangaroos were seen near the harbour of a small town on Tuesday."], minilm)
+    assert A.similarity.mt_agreement(unrelated, english).item() == 0.0
+
+
+def _first(lines: list[str], prefix: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(prefix))
+
+
+@pytest.mark.parametrize("headline", ["British PM May accuses", "Ayr 38 - 17 Melrose"])
+def test_a_headline_above_the_sentence_it_repeats_is_a_null_bead_not_a_merge(ntrex, minilm, e5, monkeypatch,
+                                                                              headline):
+    da, en = ntrex
+    k = _first(en, headline)  # the English keeps the headline, the Danish starts with the story
+
+    def align() -> A.Alignment:
+        return A.align(en[k + 1 : k + 16], en[k : k + 16], src_da=da[k + 1 : k + 16], mode="parallel",
+                       embedder=minilm, crosslingual=e5)
+
+    def first_beads() -> list:
+        return [(b.src, b.tgt) for b in align().beads][:2]
+
+    assert align().settings["member_penalty"] == A.MEMBER_PENALTY == 3.0
+    assert first_beads() == [((), (0,)), ((0,), (1,))]
+    monkeypatch.setattr("bilingual.align.parallel.MEMBER_PENALTY", 0.0)
+    assert first_beads()[0] == ((0,), (0, 1))  # without the penalty the headline joins the sentence's bead
+
+
+def test_a_short_danish_sentence_the_english_left_out_is_a_null_bead_not_a_merge(ntrex, minilm, e5, monkeypatch):
+    da, en = ntrex
+    k = _first(en, '"Today, there')  # "I dag er der ingen af delene.", left out of the English
+
+    def beads_around() -> list:
+        result = A.align(en[k - 8 : k + 8], en[k - 8 : k] + en[k + 1 : k + 8], src_da=da[k - 8 : k + 8],
+                         mode="parallel", embedder=minilm, crosslingual=e5)
+        return [(b.src, b.tgt) for b in result.beads][7:9]
+
+    assert beads_around() == [((7,), (7,)), ((8,), ())]
+    monkeypatch.setattr("bilingual.align.parallel.MEMBER_PENALTY", 0.0)
+    assert beads_around()[0] == ((7, 8), (7,))

@@ -158,8 +158,8 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
         "threshold": float(used_threshold),
         "threshold_source": "given" if threshold is not None else "default, calibrated on NTREX-128",
         "top_k": top_k, "score": "combined similarity in [0, 1]",
-        "weights": {k: dict(v) for k, v in prob.weights.items()},
-        "exact_translation_agreement": list(AGREEMENT),
+        "weights": {k: dict(v) for k, v in prob.weights.items()
+                    if chosen == "parallel" or k != "near-exact translation"},  # parallel mode alone uses it
         "translated_sentences": int(prob.translated.sum()), "source_sentences": n, "target_sentences": m,
     }
     if chosen == "comparable":
@@ -167,7 +167,8 @@ def align(src_en: list[str], tgt: list[str], *, tgt_doc: list[int] | None = None
                          "mutual_link": MUTUAL_LINK})
     else:
         settings.update({"threshold_kind": "similarity (null beads below)", "merge_cost": MERGE_COST,
-                         "merge_penalty": MERGE_PENALTY, "member_penalty": MEMBER_PENALTY})
+                         "merge_penalty": MERGE_PENALTY, "member_penalty": MEMBER_PENALTY,
+                         "exact_translation_agreement": list(AGREEMENT)})
     if tgt_doc is not None:
         settings["target_documents"] = len(set(tgt_doc))
     if auto_facts is not None:

@@ -52,7 +52,8 @@ def _dp(prob: _Problem, src_groups: list[tuple[int, ...]], tgt_groups: list[tupl
     def units(groups: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
         return list(groups) + [groups[k] + groups[k + 1] for k in range(len(groups) - 1)]
 
-    s_side = prob.side("src", units(src_groups), with_codes=fine)
+    # In order, a near-exact match is rarely a coincidence; in comparable mode the weights stay as they are.
+    s_side = prob.side("src", units(src_groups), with_codes=fine, near_exact=True)
     t_side = prob.side("tgt", units(tgt_groups), with_codes=fine)
     # Coarse levels only steer the band: there any match is better than none.
     threshold = prob.threshold if fine else 0.0
