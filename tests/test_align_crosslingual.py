@@ -97,11 +97,11 @@ def test_realigning_embeds_no_sentence_twice(tmp_path, minilm, e5):
 def test_an_exact_translation_agrees_fully_and_a_stranger_not_at_all(ntrex, minilm):
     da, en = ntrex
     english = A.embed(en[:20], minilm)
-    share = A.similarity.mt_agreement(english[:10], english[5:20])
+    share = A.agreement.mt_agreement(english[:10], english[5:20])
     assert share.shape == (10,) and share.dtype == np.float32
     assert np.all(share[5:] == 1.0)  # the same sentence is in the English: full agreement
     unrelated = A.embed(["Kangaroos were seen near the harbour of a small town on Tuesday."], minilm)
-    assert A.similarity.mt_agreement(unrelated, english).item() == 0.0
+    assert A.agreement.mt_agreement(unrelated, english).item() == 0.0
 
 
 def _first(lines: list[str], prefix: str) -> int:

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from bilingual.align.agreement import AGREEMENT
 from bilingual.align.beads import Alignment, Bead
 from bilingual.align.comparable import (
     LINK_FLOOR,
@@ -63,7 +64,6 @@ from bilingual.align.parallel import (
     _align_parallel,
 )
 from bilingual.align.similarity import (
-    AGREEMENT,
     CHAR_ORDER,
     CHRF_BETA,
     LENGTH_SIGMA,
